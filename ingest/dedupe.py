@@ -1,0 +1,70 @@
+"""Identity and duplicate decisions: the keys a story is known by, and what to do with it.
+
+Keys: the per-source identity (GUID, else link, else a hash of title and date), the normalized
+URL (``ingest.urls.url_key``) and a hash of the normalized body text. ``decide`` turns what the
+store already holds for those keys into one decision. Pure: the store enforces uniqueness and does
+the look-ups; this module only computes and decides.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from ingest.types import RawEntry
+
+MIN_HASH_WORDS = 30  # shorter bodies (teasers, headlines) are too generic to dedupe by content
+_WORD = re.compile(r"\w+")
+
+
+def entry_identity(entry: RawEntry) -> str:
+    """The per-source identity: the GUID, else the link, else a hash of title and date."""
+    if entry.guid and entry.guid.strip():
+        return entry.guid.strip()
+    if entry.link and entry.link.strip():
+        return entry.link.strip()
+    date = entry.published.isoformat() if entry.published else ""
+    digest = hashlib.sha256(f"{entry.title}\x00{date}".encode()).hexdigest()[:32]
+    return f"sha256:{digest}"
+
+
+def normalized_words(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def body_hash(text: str) -> str | None:
+    """Hash of the body's words (case, punctuation and spacing ignored); None when too short."""
+    words = normalized_words(text)
+    if len(words) < MIN_HASH_WORDS:
+        return None
+    return hashlib.sha256(" ".join(words).encode()).hexdigest()
+
+
+def entry_hash(entry: RawEntry) -> str:
+    """Hash of what the feed says about an item, to notice when the item changed."""
+    parts = (entry.title, entry.summary_html or "", entry.content_html or "")
+    words = normalized_words("\n".join(parts))
+    return hashlib.sha256(" ".join(words).encode()).hexdigest()[:32]
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """``action`` is "insert", "update", "unchanged" or "duplicate"; ``story_id`` when known."""
+
+    action: str
+    story_id: int | None = None
+    via: str | None = None
+
+
+def decide(
+    *, known_story: int | None, known_via: str | None, known_entry_hash: str | None, new_hash: str
+) -> Decision:
+    """What to do with an item given what the store holds for its keys."""
+    if known_story is None:
+        return Decision("insert")
+    if known_via != "item":
+        return Decision("duplicate", known_story, known_via)
+    if known_entry_hash == new_hash:
+        return Decision("unchanged", known_story, "item")
+    return Decision("update", known_story, "item")

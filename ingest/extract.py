@@ -1,0 +1,129 @@
+"""Full-text extraction: from an article page's HTML to its story body and metadata.
+
+``extract_article(html, url, rules)`` parses the page once with ``lxml.html``, reads metadata
+(``ingest.extract_meta``), applies the source's own rules when given (``drop`` selectors removed,
+``body`` selector used as the body), otherwise finds the body generically
+(``ingest.extract_body``), weighs a schema.org ``articleBody`` against it, and hands the body to
+``ingest.clean`` (sanitizer last). It never raises: malformed, empty or binary-ish input gives an
+``Article`` with empty text.
+
+Why lxml and not BeautifulSoup here: on the dev pages a bs4+lxml parse costs ~10x an lxml.html
+parse (see bench/extraction.py), and extraction is the pipeline's CPU hot spot. bs4 remains the
+tool for small trees elsewhere. This module does not fetch, decode bytes (``decode_html``), or
+attribute stories.
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+import re
+
+import lxml.html
+from lxml import etree
+
+from config.settings import ExtractRules
+from ingest.clean import clean_tree
+from ingest.extract_body import pick, prune, text_of, tidy
+from ingest.extract_meta import PageMeta, extract_meta
+from ingest.types import Article
+
+__all__ = ["extract_article"]
+
+_EMPTY = Article(text="", html="")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_MIN_JSONLD = 400
+
+
+def _parse(html: str) -> etree._Element | None:
+    if not html or not html.strip():
+        return None
+    markup = _CONTROL.sub("", html)
+    if markup.lstrip().startswith("<?xml"):  # lxml refuses str input with an encoding declaration
+        markup = re.sub(r"^\s*<\?xml[^>]*>", "", markup)
+    try:
+        doc = lxml.html.document_fromstring(markup)
+    except (etree.ParserError, ValueError):
+        return None
+    return doc
+
+
+def _select(doc: etree._Element, selector: str) -> list[etree._Element]:
+    from lxml.cssselect import CSSSelector  # only sources with rules pay the import
+
+    try:
+        return list(CSSSelector(selector, translator="html")(doc))
+    except Exception:  # invalid selector: the rule is ignored, the generic path runs
+        return []
+
+
+def _apply_rules(doc: etree._Element, rules: ExtractRules) -> etree._Element | None:
+    for selector in rules.drop:
+        for el in _select(doc, selector):
+            if el.getparent() is not None:
+                el.getparent().remove(el)
+    if not rules.body:
+        return None
+    found = _select(doc, rules.body)
+    if not found:
+        return None
+    if len(found) == 1:
+        return found[0]
+    wrapper = lxml.html.Element("div")
+    for el in found:
+        wrapper.append(el)
+    return wrapper
+
+
+def _jsonld_tree(body: str) -> etree._Element:
+    wrapper = lxml.html.Element("div")
+    for para in re.split(r"\n\s*\n|\r\n\s*\r\n|\n", body):
+        para = para.strip()
+        if para:
+            p = etree.SubElement(wrapper, "p")
+            p.text = htmllib.unescape(para)
+    return wrapper
+
+
+def _article(body: etree._Element | None, meta: PageMeta, url: str) -> Article:
+    cleaned = clean_tree(body, meta.canonical_url or url or None) if body is not None else None
+    return Article(
+        text=cleaned.text if cleaned else "",
+        html=cleaned.html if cleaned else "",
+        title=meta.title,
+        byline=meta.byline,
+        published=meta.published,
+        canonical_url=meta.canonical_url,
+        lead_image=meta.lead_image,
+        license_url=meta.license_url,
+    )
+
+
+def _extract(html: str, url: str, rules: ExtractRules | None) -> Article:
+    doc = _parse(html)
+    if doc is None:
+        return _EMPTY
+    meta = extract_meta(doc, url)
+    if rules is not None and (rules.body or rules.drop):
+        chosen = _apply_rules(doc, rules)
+        if chosen is not None:
+            prune_root = chosen
+            prune(prune_root)
+            return _article(chosen, meta, url)
+    prune(doc)
+    body = pick(doc)
+    if body is not None:
+        tidy(body, meta.title)
+    ld_body = meta.article_body
+    if ld_body and len(ld_body) >= _MIN_JSONLD:
+        dom_len = len(text_of(body)) if body is not None else 0
+        if dom_len < 0.6 * len(ld_body):
+            body = _jsonld_tree(ld_body)
+    return _article(body, meta, url)
+
+
+def extract_article(html: str, url: str, rules: ExtractRules | None = None) -> Article:
+    """Extract the story body and metadata of an article page; never raises."""
+    try:
+        return _extract(html if isinstance(html, str) else str(html or ""), url or "", rules)
+    except Exception:  # a page must never take the pipeline down
+        return _EMPTY

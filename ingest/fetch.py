@@ -1,0 +1,119 @@
+"""HTTP fetching: conditional GET with a size cap, timeouts and redirects, on a shared client.
+
+``fetch`` returns ``Fetched`` or ``NotModified`` and raises ``FetchError`` for everything else,
+with the status code, a Retry-After delay and whether the failure looks permanent. It is the one
+place that maps HTTP outcomes to error kinds. It does not parse bodies, touch the database or
+decide when to fetch again.
+"""
+
+from __future__ import annotations
+
+import email.utils
+from datetime import UTC, datetime
+
+import httpx
+
+from ingest.errors import FetchError
+from ingest.types import Fetched, NotModified
+
+PERMANENT_STATUSES = frozenset({400, 401, 403, 404, 405, 410, 451})
+ACCEPT_FEED = (
+    "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, "
+    "application/json;q=0.8, text/xml;q=0.8, */*;q=0.5"
+)
+ACCEPT_PAGE = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
+
+
+def make_client(*, user_agent: str, timeout: float, max_redirects: int) -> httpx.AsyncClient:
+    """One client per run: connection reuse, redirects followed, timeouts on every request."""
+    return httpx.AsyncClient(
+        headers={"User-Agent": user_agent},
+        timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+        follow_redirects=True,
+        max_redirects=max_redirects,
+        limits=httpx.Limits(max_connections=20, max_keepalive_connections=10),
+    )
+
+
+def parse_retry_after(value: str | None, *, now: datetime) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - now).total_seconds())
+
+
+async def fetch(
+    client: httpx.AsyncClient,
+    url: str,
+    *,
+    etag: str | None = None,
+    last_modified: str | None = None,
+    max_bytes: int,
+    accept: str = ACCEPT_FEED,
+    now: datetime | None = None,
+) -> Fetched | NotModified:
+    """GET ``url``; 304 gives ``NotModified``; the body is cut off with an error past max_bytes."""
+    headers = {"Accept": accept}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    try:
+        async with client.stream("GET", url, headers=headers) as resp:
+            if resp.status_code == 304:
+                return NotModified(url=url)
+            if resp.status_code >= 400:
+                raise _status_error(resp, url, now or datetime.now(UTC))
+            declared = resp.headers.get("Content-Length")
+            if declared and declared.isdigit() and int(declared) > max_bytes:
+                raise FetchError(
+                    f"response is {int(declared)} bytes, over the {max_bytes}-byte cap", url=url
+                )
+            chunks: list[bytes] = []
+            size = 0
+            async for chunk in resp.aiter_bytes():
+                size += len(chunk)
+                if size > max_bytes:
+                    raise FetchError(f"response exceeds the {max_bytes}-byte cap", url=url)
+                chunks.append(chunk)
+            permanent = bool(resp.history) and all(
+                r.status_code in (301, 308) for r in resp.history
+            )
+            return Fetched(
+                url=url,
+                final_url=str(resp.url),
+                status=resp.status_code,
+                body=b"".join(chunks),
+                content_type=resp.headers.get("Content-Type"),
+                etag=resp.headers.get("ETag"),
+                last_modified=resp.headers.get("Last-Modified"),
+                permanent_redirect=permanent,
+            )
+    except FetchError:
+        raise
+    except httpx.TimeoutException as exc:
+        raise FetchError(f"timed out ({exc.__class__.__name__})", url=url) from exc
+    except httpx.TooManyRedirects as exc:
+        raise FetchError("too many redirects", url=url) from exc
+    except httpx.HTTPError as exc:
+        raise FetchError(f"{exc.__class__.__name__}: {exc}", url=url) from exc
+
+
+def _status_error(resp: httpx.Response, url: str, now: datetime) -> FetchError:
+    status = resp.status_code
+    retry = parse_retry_after(resp.headers.get("Retry-After"), now=now)
+    reason = f"HTTP {status}"
+    if retry is not None:
+        reason += f" (retry after {retry:.0f} s)"
+    return FetchError(
+        reason, url=url, status=status, retry_after=retry, permanent=status in PERMANENT_STATUSES
+    )

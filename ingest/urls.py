@@ -1,0 +1,108 @@
+"""URL normalization: one spelling per page, so that the same story behind different links is one.
+
+``strip_tracking`` removes click-tracking parameters (kept as a commented table below);
+``url_key`` reduces a URL to a comparison key (no scheme, no ``www.``/``m.``/``amp.`` host
+prefix, no AMP suffix, no trailing slash, sorted query). Pure strings: nothing is fetched.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+# Query parameters that identify a click, a campaign or a session, never the page itself.
+TRACKING_PREFIXES = (
+    "utm_",  # Google Analytics campaign tags (utm_source, utm_medium, ...)
+    "mtm_",  # Matomo campaign tags
+    "pk_",  # Piwik campaign tags
+    "hsa_",  # HubSpot ads
+    "ga_",  # Google Analytics variants
+)
+TRACKING_PARAMS = frozenset(
+    {
+        "fbclid",  # Facebook click id
+        "gclid",  # Google Ads click id
+        "dclid",  # DoubleClick click id
+        "gbraid",  # Google Ads (iOS)
+        "wbraid",  # Google Ads (web to app)
+        "msclkid",  # Microsoft Ads click id
+        "yclid",  # Yandex click id
+        "twclid",  # X/Twitter click id
+        "igshid",  # Instagram share id
+        "mc_cid",  # Mailchimp campaign id
+        "mc_eid",  # Mailchimp subscriber id
+        "_hsenc",  # HubSpot
+        "_hsmi",  # HubSpot
+        "mkt_tok",  # Marketo
+        "oly_anon_id",  # Omeda
+        "oly_enc_id",  # Omeda
+        "rb_clickid",  # Rakuten
+        "s_cid",  # Adobe campaign id
+        "cmpid",  # generic campaign id
+        "ncid",  # Yahoo/AOL campaign id
+        "ocid",  # Microsoft campaign id
+        "sr_share",  # share tracking
+        "smid",  # NYT share medium
+        "taid",  # Reuters/Yahoo affiliate id
+        "ito",  # BBC internal tracking
+        "at_medium",  # BBC/AT Internet
+        "at_campaign",  # BBC/AT Internet
+        "cid",  # content-campaign id (too generic to keep for identity)
+        "ref",  # referrer tags (?ref=rss)
+        "rss",  # ?rss=1
+        "feedtype",  # feed-reader markers
+        "from",  # ?from=rss
+        "via",  # ?via=feed
+    }
+)
+
+_AMP_PATH = re.compile(r"(/amp/?|\.amp(?:\.html)?|/amp\.html)$", re.I)
+_HOST_PREFIXES = ("www.", "m.", "mobile.", "amp.")
+
+
+def is_tracking(name: str) -> bool:
+    lower = name.lower()
+    return lower in TRACKING_PARAMS or lower.startswith(TRACKING_PREFIXES)
+
+
+def strip_tracking(url: str) -> str:
+    """``url`` without tracking parameters; other parameters keep their order."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if not parts.query:
+        return url
+    kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking(k)]
+    return urlunsplit(parts._replace(query=urlencode(kept)))
+
+
+def url_key(url: str | None) -> str | None:
+    """Comparison key: ``https://www.ex.com/a/?utm_source=x`` -> ``ex.com/a``; None if unusable."""
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+        host = (parts.hostname or "").lower().rstrip(".")
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not host:
+        return None
+    for prefix in _HOST_PREFIXES:
+        if host.startswith(prefix) and host.count(".") >= 2:
+            host = host[len(prefix) :]
+            break
+    if port and port not in (80, 443):
+        host = f"{host}:{port}"
+    path = _AMP_PATH.sub("", parts.path or "/") or "/"
+    path = re.sub(r"/{2,}", "/", path).rstrip("/") or ""
+    query = sorted(
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not is_tracking(k) and k.lower() not in ("amp", "outputtype")
+    )
+    key = host + path
+    if query:
+        key += "?" + urlencode(query)
+    return key

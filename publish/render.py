@@ -1,0 +1,206 @@
+"""HTML pages from templates: home, section listings, story pages and the 404 page.
+
+Jinja2 with autoescaping on for every template; the only values marked safe are the story body
+(re-sanitised by ``meta.clean_body``) and the JSON-LD (escaped by ``meta.json_ld``). Links between
+pages are relative to the rendering page (``Links``), so the output works from ``file://``; the
+404 page, served at any depth, links absolutely through ``base_url`` instead.
+
+This module decides nothing about which stories go where (``listings``) and writes nothing
+(``write``): it turns prepared data into bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import jinja2
+from markupsafe import Markup
+
+from publish import meta
+from publish.listings import ListingPage, Neighbours, Section
+from publish.paths import (
+    HOME,
+    NOT_FOUND,
+    STYLESHEET,
+    absolute,
+    host,
+    relative,
+    safe_url,
+    section_file,
+    section_path,
+)
+
+if TYPE_CHECKING:
+    from store.types import StoredStory
+
+TEMPLATES = Path(__file__).parent / "templates"
+LANG = "en"
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """What every page needs to know about the whole site."""
+
+    title: str
+    base_url: str
+    sections: tuple[Section, ...]
+    paths: Mapping[int, str]  # story id -> output path
+    story_sections: Mapping[int, tuple[Section, ...]]
+    now: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Links:
+    """Link targets as seen from the page at ``here`` (or absolute when ``base`` is given)."""
+
+    site: Site
+    here: str
+    base: str | None = None
+
+    def to(self, path: str) -> str:
+        return self.base + path if self.base is not None else relative(self.here, path)
+
+    def story(self, story: StoredStory) -> str:
+        return self.to(self.site.paths[story.id])
+
+    def section(self, section: Section, page: int = 1) -> str:
+        return self.to(section_path(section.slug, page))
+
+
+@dataclass(frozen=True, slots=True)
+class AlsoLink:
+    label: str
+    url: str | None
+    title: str | None
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(
+        iso=meta.iso,
+        human_date=meta.human_date,
+        short_date=meta.short_date,
+        credit=meta.credit_text,
+        describe=meta.describe,
+        stylesheet=STYLESHEET,
+        lang=LANG,
+    )
+    return env
+
+
+def _render(template: str, **context: Any) -> bytes:
+    return environment().get_template(template).render(**context).encode("utf-8")
+
+
+def _common(
+    site: Site, here: str, *, title: str | None, description: str, current: str = ""
+) -> dict[str, Any]:
+    head_title = f"{title} | {site.title}" if title else site.title
+    return {
+        "site": site,
+        "links": Links(site, here),
+        "head_title": head_title,
+        "og_title": title or site.title,
+        "og_type": "website",
+        "og_image": None,
+        "description": description,
+        "canonical": absolute(site.base_url, here),
+        "current": current,
+    }
+
+
+def render_home(
+    site: Site,
+    latest: Sequence[tuple[Section, tuple[StoredStory, ...]]],
+    top: Sequence[StoredStory],
+) -> bytes:
+    names = ", ".join(s.name for s in site.sections)
+    description = f"Latest wire news from {site.title}" + (f": {names}." if names else ".")
+    ctx = _common(site, HOME, title=None, description=description, current="home")
+    return _render("home.html", latest=latest, top=top, **ctx)
+
+
+def render_section(site: Site, listing: ListingPage, recent: Sequence[StoredStory]) -> bytes:
+    sec, n = listing.section, listing.number
+    here = section_path(sec.slug, n)
+    title = sec.name if n == 1 else f"{sec.name}, page {n}"
+    ctx = _common(site, here, title=title, description=f"Latest {sec.name} news.", current=sec.slug)
+    links: Links = ctx["links"]
+    return _render(
+        "section.html",
+        listing=listing,
+        recent=recent,
+        section_feed=section_file(sec.slug, "feed.xml"),
+        newer_href=links.section(sec, n - 1) if n > 1 else None,
+        older_href=links.section(sec, n + 1) if n < listing.total else None,
+        **ctx,
+    )
+
+
+def render_story(
+    site: Site,
+    story: StoredStory,
+    *,
+    neighbours: Neighbours | None,
+    related: Sequence[StoredStory],
+    recent: Sequence[StoredStory],
+) -> bytes:
+    here = site.paths[story.id]
+    sections = site.story_sections.get(story.id, ())
+    ctx = _common(
+        site,
+        here,
+        title=story.title,
+        description=meta.describe(story),
+        current=sections[0].slug if sections else "",
+    )
+    image = safe_url(story.lead_image)
+    ctx.update(og_type="article", og_image=image)
+    original = safe_url(story.url) or safe_url(story.canonical_url)
+    article = meta.news_article(
+        story,
+        canonical=ctx["canonical"],
+        site_title=site.title,
+        sections=[s.name for s in sections],
+    )
+    also = [
+        AlsoLink(a.source, safe_url(a.url), a.title)
+        for a in story.also_at
+        if a.source or safe_url(a.url)
+    ]
+    return _render(
+        "story.html",
+        story=story,
+        sections=sections,
+        credit_line=meta.credit_text(story),
+        updated=meta.is_updated(story),
+        modified=meta.iso(story.updated if meta.is_updated(story) else story.date),
+        image=image,
+        body=Markup(meta.clean_body(story.body_html)),
+        original=original,
+        original_label=host(original) or story.source,
+        also=also,
+        neighbours=neighbours,
+        related=related,
+        recent=recent,
+        jsonld=Markup(meta.json_ld(article)),
+        **ctx,
+    )
+
+
+def render_not_found(site: Site, recent: Sequence[StoredStory]) -> bytes:
+    ctx = _common(site, NOT_FOUND, title="Page not found", description="Page not found.")
+    ctx["links"] = Links(site, NOT_FOUND, base=site.base_url)
+    return _render("404.html", recent=recent, **ctx)

@@ -1,0 +1,82 @@
+"""Raw inputs (feed and page bytes), content-addressed and compressed, for replay by reingest.
+
+``put_blob`` returns the SHA-256 of the bytes; storing the same bytes twice stores them once.
+This module does not interpret the bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from store.db import Database
+from store.errors import StorageError
+from store.models import BlobRow
+
+B = BlobRow.__table__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True, slots=True)
+class Blob:
+    hash: str
+    kind: str
+    url: str | None
+    content_type: str | None
+    fetched_at: datetime
+    data: bytes
+
+
+def blob_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def put_blob(
+    db: Database,
+    data: bytes,
+    *,
+    kind: str,
+    url: str | None,
+    content_type: str | None,
+    now: datetime,
+) -> str:
+    """Store ``data`` once under its hash and return the hash."""
+    digest = blob_hash(data)
+    with db.read() as conn:
+        if conn.execute(select(B.c.hash).where(B.c.hash == digest)).first():
+            return digest
+    row = {
+        "hash": digest,
+        "kind": kind,
+        "url": url,
+        "content_type": content_type,
+        "fetched_at": now.astimezone(UTC),
+        "size": len(data),
+        "data": zlib.compress(data, 6),
+    }
+    try:
+        with db.begin() as conn:
+            conn.execute(B.insert().values(**row))
+    except StorageError as exc:
+        if not isinstance(exc.__cause__, IntegrityError):  # someone stored it meanwhile: fine
+            raise
+    return digest
+
+
+def get_blob(db: Database, digest: str) -> Blob | None:
+    with db.read() as conn:
+        row = conn.execute(select(B).where(B.c.hash == digest)).first()
+    if row is None:
+        return None
+    return Blob(
+        hash=row.hash,
+        kind=row.kind,
+        url=row.url,
+        content_type=row.content_type,
+        fetched_at=row.fetched_at if row.fetched_at.tzinfo else row.fetched_at.replace(tzinfo=UTC),
+        data=zlib.decompress(row.data),
+    )

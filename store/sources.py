@@ -1,0 +1,95 @@
+"""Per-source state: validators, due times, errors and health, one row per configured source.
+
+The scheduler reads due sources from here and the pipeline records each fetch's outcome. This
+module stores state; the policy (intervals, back-off, health transitions) lives with its callers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict
+from datetime import UTC, datetime
+
+from sqlalchemy import delete, insert, select, update
+
+from store.db import Database
+from store.models import SourceRow
+from store.types import SourceState
+
+T = SourceRow.__table__  # type: ignore[attr-defined]
+_FIELDS = tuple(SourceState.__dataclass_fields__)
+
+
+def _utc(dt: datetime | None) -> datetime | None:
+    """Aware UTC for binding (naive input is taken as UTC)."""
+    if dt is None:
+        return None
+    return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
+
+
+def _aware(dt: datetime | None) -> datetime | None:
+    return dt.replace(tzinfo=UTC) if dt is not None and dt.tzinfo is None else dt
+
+
+def get_state(db: Database, name: str) -> SourceState:
+    """The stored state of ``name``, or a fresh one (due at once) if it was never seen."""
+    with db.read() as conn:
+        row = conn.execute(select(T).where(T.c.name == name)).first()
+    if row is None:
+        return SourceState(name=name)
+    values = {f: getattr(row, f) for f in _FIELDS}
+    for key, value in values.items():
+        if isinstance(value, datetime):
+            values[key] = _aware(value)
+    return SourceState(**values)
+
+
+def all_states(db: Database) -> dict[str, SourceState]:
+    with db.read() as conn:
+        names = list(conn.execute(select(T.c.name)).scalars())
+    return {n: get_state(db, n) for n in names}
+
+
+def save_state(db: Database, state: SourceState, *, attempt_at: datetime | None = None) -> None:
+    """Insert or replace the row for ``state.name``."""
+    values = {k: (_utc(v) if isinstance(v, datetime) else v) for k, v in asdict(state).items()}
+    if attempt_at is not None:
+        values["last_attempt"] = _utc(attempt_at)
+    with db.begin() as conn:
+        done = conn.execute(update(T).where(T.c.name == state.name).values(**values)).rowcount
+        if not done:
+            conn.execute(insert(T).values(**values))
+
+
+def due_sources(db: Database, names: Iterable[str], *, now: datetime) -> list[str]:
+    """Which of ``names`` are due at ``now`` (never-seen sources are due at once)."""
+    wanted = list(names)
+    with db.read() as conn:
+        not_due = set(
+            conn.execute(
+                select(T.c.name).where(
+                    T.c.name.in_(wanted),
+                    T.c.next_due.is_not(None),
+                    T.c.next_due > _utc(now),
+                )
+            ).scalars()
+        )
+    return [n for n in wanted if n not in not_due]
+
+
+def forget_missing(db: Database, keep: Iterable[str]) -> int:
+    """Drop state rows of sources no longer configured; returns how many went."""
+    with db.begin() as conn:
+        return conn.execute(delete(T).where(~T.c.name.in_(list(keep)))).rowcount
+
+
+def reset_source(db: Database, name: str) -> bool:
+    """Make ``name`` healthy and due now; False if it has no state."""
+    with db.begin() as conn:
+        return bool(
+            conn.execute(
+                update(T)
+                .where(T.c.name == name)
+                .values(error_count=0, health="new", next_due=None, last_error=None)
+            ).rowcount
+        )

@@ -1,0 +1,132 @@
+"""Pure listing logic: order, grouping, pagination, neighbours, related, paths."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from config.settings import SectionSettings
+from publish import listings
+from publish.listings import Section
+from store.types import StoredStory
+
+T0 = datetime(2024, 4, 17, 12, 0, tzinfo=UTC)
+
+
+def story(id: int, *, hours_ago: float = 0, **kw: Any) -> StoredStory:
+    when = T0 - timedelta(hours=hours_ago)
+    fields: dict[str, Any] = {
+        "id": id,
+        "source": "src",
+        "guid": f"g{id}",
+        "url": f"https://example.com/{id}",
+        "canonical_url": None,
+        "title": f"Story {id}",
+        "slug": f"story-{id}",
+        "published": when,
+        "first_seen": when,
+        "updated": when,
+        "agency": "Reuters",
+        "dateline": None,
+        "byline": None,
+        "credit_line": "— Reuters",
+        "sections": ("World",),
+        "body_text": "",
+        "body_html": "",
+    }
+    fields.update(kw)
+    return StoredStory(**fields)
+
+
+WORLD = Section("World", "world")
+BIZ = Section("Business", "business")
+CONF = (SectionSettings(name="World", slug="world"), SectionSettings(name="Business", slug="business"))
+
+
+def test_newest_first_dedupes_and_breaks_ties_by_id() -> None:
+    a, b, c = story(1, hours_ago=5), story(2, hours_ago=1), story(3, hours_ago=1)
+    naive = story(4, hours_ago=0.5, published=(T0 - timedelta(hours=0.5)).replace(tzinfo=None))
+    ordered = listings.newest_first([a, b, c, a, naive])
+    assert [s.id for s in ordered] == [4, 3, 2, 1]
+
+
+def test_published_none_falls_back_to_first_seen() -> None:
+    s = story(1, published=None, first_seen=T0 - timedelta(days=1))
+    t = story(2, hours_ago=2)
+    assert [x.id for x in listings.newest_first([s, t])] == [2, 1]
+
+
+def test_group_by_section_uses_names_and_ignores_unknown() -> None:
+    lookup = listings.section_lookup(CONF)
+    stories = listings.newest_first(
+        [
+            story(1, sections=("World", "Business")),
+            story(2, hours_ago=1, sections=("business",)),  # a slug works too
+            story(3, hours_ago=2, sections=("Nowhere",)),
+        ]
+    )
+    groups = listings.group_by_section(stories, (WORLD, BIZ), lookup)
+    assert [s.id for s in groups["world"]] == [1]
+    assert [s.id for s in groups["business"]] == [1, 2]
+    assert listings.sections_of(stories[2], lookup) == ()
+
+
+def test_paginate() -> None:
+    items = [story(i, hours_ago=i) for i in range(5)]
+    pages = listings.paginate(WORLD, items, 2)
+    assert [len(p.stories) for p in pages] == [2, 2, 1]
+    assert [p.number for p in pages] == [1, 2, 3]
+    assert {p.total for p in pages} == {3}
+    assert [s.id for p in pages for s in p.stories] == [0, 1, 2, 3, 4]
+    empty = listings.paginate(WORLD, [], 2)
+    assert len(empty) == 1 and empty[0].stories == () and empty[0].total == 1
+
+
+def test_neighbours_previous_is_older_next_is_newer() -> None:
+    items = [story(i, hours_ago=i) for i in range(3)]  # 0 newest
+    mid = listings.neighbours(WORLD, items, 1)
+    assert mid.newer is not None and mid.newer.id == 0
+    assert mid.older is not None and mid.older.id == 2
+    first = listings.neighbours(WORLD, items, 0)
+    assert first.newer is None and first.older is not None and first.older.id == 1
+    assert listings.neighbours(WORLD, items, 99).older is None
+
+
+def test_recent_excludes_self() -> None:
+    items = [story(i, hours_ago=i) for i in range(10)]
+    assert [s.id for s in listings.recent(items, 0, 3)] == [1, 2, 3]
+    assert [s.id for s in listings.recent(items, 5, 3)] == [0, 1, 2]
+
+
+def test_related_prefers_shared_rare_terms() -> None:
+    fillers = [
+        story(10 + i, hours_ago=10 + i, title=f"Unrelated {w} piece", body_text=w * 3)
+        for i, w in enumerate(["gardening", "football", "cooking", "opera", "sailing", "chess"])
+    ]
+    a = story(1, title="Blinken visits Beijing over Russia defense support")
+    b = story(2, hours_ago=1, title="Beijing denies Russia defense support, Blinken says")
+    c = story(3, hours_ago=2, title="Blinken meets NATO ministers")  # only one shared term
+    related = listings.related_map(listings.newest_first([a, b, c, *fillers]), 5)
+    assert [s.id for s in related[1]] == [2]
+    assert [s.id for s in related[2]] == [1]
+    assert related[10] == ()
+
+
+def test_assign_paths_resolves_collisions_and_bad_slugs() -> None:
+    a = story(1, slug="same")
+    b = story(2, slug="same")
+    c = story(3, slug="Bad Slug/../x", title="Bad")
+    paths = listings.assign_paths([b, a, c])
+    assert paths[1] == "2024/04/17/same/index.html"
+    assert paths[2] == "2024/04/17/same-2/index.html"
+    assert paths[3] == "2024/04/17/bad-slug-x/index.html"
+    assert len(set(paths.values())) == 3
+
+
+def test_latest_per_section() -> None:
+    groups = {"world": tuple(story(i, hours_ago=i) for i in range(8)), "business": ()}
+    latest = listings.latest_per_section(groups, (WORLD, BIZ), 3)
+    assert [(sec.slug, [s.id for s in items]) for sec, items in latest] == [
+        ("world", [0, 1, 2]),
+        ("business", []),
+    ]
