@@ -14,6 +14,7 @@ It does not copy the dev pages anywhere; with ``../shared/extraction-dev`` absen
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import statistics
 import sys
@@ -53,7 +54,7 @@ def _as_text(result: Any) -> str:
 
 def _p95(values: list[float]) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -67,10 +68,8 @@ def main(argv: list[str] | None = None) -> int:
     pages = list(load_dev())
     funcs = [(spec, _load(spec)) for spec in args.extractors]
     for _spec, func in funcs:  # warm-up: imports, regex compilation, caches
-        try:
+        with contextlib.suppress(Exception):
             func(pages[0].html, pages[0].url)
-        except Exception:
-            pass
     scores: dict[str, list[PageScore]] = {s: [] for s, _ in funcs}
     times: dict[str, list[float]] = {s: [] for s, _ in funcs}
     failures: dict[str, list[str]] = {s: [] for s, _ in funcs}
@@ -110,8 +109,10 @@ def main(argv: list[str] | None = None) -> int:
             ranked = sorted(zip(pages, scores[spec], strict=True), key=lambda ps: ps[1].f1)
             for page, s in ranked[: args.show]:
                 prec = "-" if s.precision is None else f"{s.precision:.2f}"
-                print(f"  {spec[:20]} {page.id[:12]} F1 {s.f1:.2f} P {prec} R {s.recall:.2f} "
-                      f"{page.url[:70]}")
+                print(
+                    f"  {spec[:20]} {page.id[:12]} F1 {s.f1:.2f} P {prec} R {s.recall:.2f} "
+                    f"{page.url[:70]}"
+                )
     return 0
 
 

@@ -33,7 +33,7 @@ _TABLE: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
         ("AFP", "Afp"),
     ),
     # Bloomberg: "(Bloomberg) --", "©2024 Bloomberg L.P.", "Bloomberg News".
-    ("Bloomberg", ("Bloomberg", "Bloomberg News", "Bloomberg L.P.", "Bloomberg LP"), ()),
+    ("Bloomberg", ("Bloomberg", "Bloomberg News", "Bloomberg L.P", "Bloomberg LP"), ()),
     # Deutsche Presse-Agentur: "Berlin (dpa) -", often lower case by house style.
     (
         "dpa",

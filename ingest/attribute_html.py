@@ -111,12 +111,13 @@ def _locate(
             end = lead + len(target)
             while end < len(text) and text[end] == " ":
                 end += 1
-            return index, 0, end
+            return index, lead, end
         if cut.kind == "suffix" and stripped.endswith(target):
-            start = lead + len(stripped) - len(target)
-            while start > 0 and text[start - 1] == " ":
+            end = lead + len(stripped)
+            start = end - len(target)
+            while start > lead and text[start - 1] == " ":
                 start -= 1
-            return index, start, len(text)
+            return index, start, end
     return None
 
 

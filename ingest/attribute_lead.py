@@ -32,7 +32,7 @@ def _words(table: str) -> frozenset[str]:
 
 
 _SEP = r"(?:\s*[—–]|\s+-{1,2}|\s*--|\.-|\.—|:)"
-_PAREN = re.compile(rf"\((?P<credit>[^()\n]{{1,40}})\)\s*(?P<sep>{_SEP})?\s*")
+_PAREN = re.compile(rf"\((?P<credit>[^()\n]{{1,40}})\)(?P<sep>{_SEP})?\s*")
 _TASS = re.compile(r"/\s*(?P<credit>TASS|ITAR-TASS)\s*/\s*[.:]?\s*[—–-]*\s*")
 _HEAD_END = re.compile(rf"\(|/\s*(?:ITAR-)?TASS\s*/|{_SEP}(?=\s)|[—–](?=\S)")
 _MONTHS = (
@@ -55,6 +55,11 @@ _NOT_PLACES = _words(
     US USA UK WHO IMF OPEC G7 G20 NASA CEO CFO GDP AI"""
 )
 _PARTICLES = _words("""de del la le of upon am an el al es da do dos di sur au les on""")
+# Reuters slugs that republishers sometimes leave glued to the dateline: "EXCLUSIVE-LONDON".
+_SLUG = re.compile(
+    r"^(?:(?:EXCLUSIVE|UPDATE(?: \d+)?|CORRECTED(?: \d+)?|REFILE|RPT|WRAPUP(?: \d+)?|ANALYSIS"
+    r"|INSIGHT|FACTBOX|BREAKINGVIEWS|BRIEF)-)+(?=[A-Z])"
+)
 _BYLINE_START = re.compile(r"^(?:by|written by|story by)\s*:?\s+\S", re.I)
 
 
@@ -72,8 +77,9 @@ def _is_upper_place(place: str) -> bool:
     letters = [c for c in place if c.isalpha()]
     if len(letters) < 3 or not all(c.isupper() for c in letters):
         return False
-    words = re.split(r"[\s/]+", place.strip())
-    return not any(w.strip(".,") in _NOT_PLACES for w in words) and not re.search(r"\d", place)
+    words = [w.strip(".,") for w in re.split(r"[\s/]+", place.strip()) if w.strip(".,")]
+    # "NEW YORK" is a place although "NEW: ..." is a label: reject only all-label heads.
+    return not all(w in _NOT_PLACES for w in words) and not re.search(r"\d", place)
 
 
 def _is_title_place(place: str) -> bool:
@@ -127,7 +133,8 @@ def parse_lead(paragraph: str) -> Lead | None:
     if end is None:
         return None
     head = text[: end.start()].rstrip()
-    split = _split_head(head)
+    slug = _SLUG.match(head)
+    split = _split_head(head[slug.end() :] if slug else head)
     if split is None:
         return None
     place, region = split
@@ -148,8 +155,8 @@ def parse_lead(paragraph: str) -> Lead | None:
         if sep is None:
             return None
         cut = end.start() + sep.end()
-    if agency is None and not _is_upper_place(place):
-        return None
+    if agency is None and (not _is_upper_place(place) or text[cut:].lstrip()[:1].islower()):
+        return None  # "OFFICIALS SAY — prices rose" is a sentence, not a dateline
     if agency is not None and not (_is_upper_place(place) or _is_title_place(place)):
         return None
     if not text[cut:].strip():

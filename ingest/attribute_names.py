@@ -45,6 +45,12 @@ _TITLE_WORDS = _words(
     guest author unknown anonymous agency agencies service services wire wires online
     digital report reports the our and from compiled"""
 )
+# A time stamp glued to a byline: "Jane Doe Updated: 5:30 PM EST", "Jane Doe, April 17, 2024".
+_STAMP = re.compile(
+    rf"\s*[|,·•]?\s*(?:\b(?:last )?(?:updated|published|posted)\b|\b(?:on )?(?:{_MONTHS})\.?\s+\d"
+    rf"|\b\d{{1,2}}\s+(?:{_MONTHS})\b|\b\d{{4}}-\d\d-\d\d).*$",
+    re.I,
+)
 _NAME_TOKEN = re.compile(r"^(?:[^\W\d_][\w'’.\-]*|[^\W\d_]\.)$")
 _IN_PLACE = re.compile(r"\s+(?:in|from|at|reporting from)\s+[A-Z][\w .'’\-]*$")
 _SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
@@ -126,6 +132,7 @@ def parse_credit(
     if email_name:
         text = email_name.group(1)
     text = re.sub(r"^(?:by|written by|story by|words by)\s*:?\s+", "", text, flags=re.I)
+    text = _STAMP.sub("", text)
     people: list[str] = []
     agencies: list[str] = []
     segments = [s for s in _SEPARATORS.split(text) if s and s.strip()]

@@ -201,9 +201,12 @@ def credit_suffix(index: int, text: str) -> TrailerHit | None:
         match = pattern.search(text)
         if match is None or not text[: match.start()].strip():
             continue
-        names = _credit_names(match.group("name").rstrip("."))
+        name = match.group("name").rstrip(".")
+        contributed = re.match(r"(?i)with\s+", name)
+        names = _credit_names(name[contributed.end() :] if contributed else name)
         if names:
-            return TrailerHit(index, text[match.start() :], False, rule, CREDIT, names)
+            tier = CONTRIBUTION if contributed else CREDIT
+            return TrailerHit(index, text[match.start() :], False, rule, tier, names)
     return None
 
 

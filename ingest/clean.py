@@ -27,18 +27,20 @@ from ingest.clean_text import (
     decode_html,
     fix_mojibake,
     remove_invisible,
-    strip_tracking,
+    words,
 )
 from ingest.types import Body
+from ingest.urls import strip_tracking
 
 __all__ = ["clean_html", "clean_tree", "decode_html", "html_to_text", "tree_to_text"]
 
 # --- sanitizer allowlist (nh3) -------------------------------------------------------------------
 ALLOWED_TAGS = frozenset(
-    {"p", "br", "hr", "a", "em", "strong", "b", "i", "u", "s", "sub", "sup", "small", "mark",
-     "abbr", "cite", "q", "code", "pre", "kbd", "blockquote", "ul", "ol", "li", "dl", "dt", "dd",
-     "h2", "h3", "h4", "h5", "h6", "figure", "figcaption", "img", "table", "caption", "thead",
-     "tbody", "tfoot", "tr", "th", "td", "time", "span"}
+    words(
+        "p br hr a em strong b i u s sub sup small mark abbr cite q code pre kbd blockquote "
+        "ul ol li dl dt dd h2 h3 h4 h5 h6 figure figcaption img table caption thead tbody "
+        "tfoot tr th td time span "
+    )
 )
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
@@ -54,18 +56,28 @@ ALLOWED_ATTRIBUTES = {
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 # Dropped with their content (everything else not allowed is unwrapped, its text kept).
 DROP_WITH_CONTENT = frozenset(
-    {"script", "style", "iframe", "object", "embed", "template", "svg", "math", "canvas",
-     "noscript", "select", "textarea", "button", "head", "title", "frame", "frameset", "applet"}
+    words(
+        "script style iframe object embed template svg math canvas noscript select textarea "
+        "button head title frame frameset applet "
+    )
 )
 
 # Tags whose boundaries are paragraph boundaries in plain text.
 BLOCK_TAGS = frozenset(
-    {"p", "div", "section", "article", "main", "header", "footer", "aside", "nav", "h1", "h2",
-     "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd", "blockquote", "pre", "figure",
-     "figcaption", "table", "thead", "tbody", "tfoot", "tr", "caption", "hr", "address",
-     "details", "summary", "form", "fieldset", "center", "body", "html"}
+    words(
+        "p div section article main header footer aside nav h1 h2 h3 h4 h5 h6 ul ol li dl dt "
+        "dd blockquote pre figure figcaption table thead tbody tfoot tr caption hr address "
+        "details summary form fieldset center body html "
+    )
 )
-_LAZY_SRC = ("data-src", "data-lazy-src", "data-original", "data-lazy", "data-url", "data-hi-res-src")
+_LAZY_SRC = (
+    "data-src",
+    "data-lazy-src",
+    "data-original",
+    "data-lazy",
+    "data-url",
+    "data-hi-res-src",
+)
 _LAZY_SRCSET = ("data-srcset", "data-lazy-srcset", "srcset")
 _ESCAPED_ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,6}|#x[0-9a-fA-F]{2,5});")
 _URL_ATTRS = (("a", "href"), ("img", "src"), ("blockquote", "cite"), ("q", "cite"))
@@ -214,7 +226,7 @@ def clean_tree(root: etree._Element, base_url: str | None) -> Body:
     _absolutize(root, base_url)
     _normalize_text_nodes(root)
     text = tree_to_text(root)
-    inner = (root.text and htmllib.escape(root.text, quote=False) or "") + "".join(
+    inner = ((root.text and htmllib.escape(root.text, quote=False)) or "") + "".join(
         etree.tostring(child, encoding="unicode", method="html") for child in root
     )
     return Body(html=sanitize(inner), text=text)
@@ -244,11 +256,14 @@ def tree_to_text(root: etree._Element) -> str:
         if para:
             paragraphs.append(para)
 
-    def walk(el: etree._Element) -> None:
+    def add(text: str | None, in_pre: bool) -> None:
+        if text:
+            current.append(text if in_pre else collapse_spaces(text))
+
+    def walk(el: etree._Element, in_pre: bool) -> None:
         tag = el.tag if isinstance(el.tag, str) else ""
         if tag in DROP_WITH_CONTENT or not tag:
-            if el.tail:
-                current.append(el.tail)
+            add(el.tail, in_pre)
             return
         block = tag in BLOCK_TAGS
         if block:
@@ -257,16 +272,14 @@ def tree_to_text(root: etree._Element) -> str:
             current.append("\n")
         elif tag in ("td", "th"):
             current.append(" ")
-        if el.text:
-            current.append(el.text)
+        add(el.text, in_pre or tag == "pre")
         for child in el:
-            walk(child)
+            walk(child, in_pre or tag == "pre")
         if block:
             flush()
-        if el.tail:
-            current.append(el.tail)
+        add(el.tail, in_pre)
 
-    walk(root)
+    walk(root, False)
     flush()
     return "\n\n".join(paragraphs)
 

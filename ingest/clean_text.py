@@ -9,16 +9,32 @@ from __future__ import annotations
 
 import codecs
 import re
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+
+def words(text: str) -> tuple[str, ...]:
+    """Split a whitespace-separated word table (keeps long tables compact and commented)."""
+    return tuple(text.split())
+
 
 # --- charset -------------------------------------------------------------------------------------
 
-_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
 _META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w.:-]+)", re.I)
 # WHATWG: these labels mean windows-1252 in browsers, which is what pages really contain.
-_ALIASES = {"iso-8859-1": "cp1252", "latin-1": "cp1252", "latin1": "cp1252", "us-ascii": "cp1252",
-            "ascii": "cp1252", "iso8859-1": "cp1252", "x-user-defined": "cp1252"}
+_ALIASES = {
+    "iso-8859-1": "cp1252",
+    "latin-1": "cp1252",
+    "latin1": "cp1252",
+    "us-ascii": "cp1252",
+    "ascii": "cp1252",
+    "iso8859-1": "cp1252",
+    "x-user-defined": "cp1252",
+}
 
 
 def _codec(label: str | None) -> str | None:
@@ -60,8 +76,10 @@ def decode_html(body: bytes, content_type: str | None) -> str:
 # --- mojibake ------------------------------------------------------------------------------------
 
 # Characters windows-1252 shows for the UTF-8 continuation bytes 0x80-0xBF.
-_CONT = "[\u20ac\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u017d\u2018\u2019" \
+_CONT = (
+    "[\u20ac\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u017d\u2018\u2019"
     "\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u017e\u0178\u00a0-\u00bf]"
+)
 _MOJIBAKE = re.compile(
     f"(?:[\u00c2-\u00df]{_CONT}|[\u00e0-\u00ef]{_CONT}{{2}}|[\u00f0-\u00f4]{_CONT}{{3}})+"
 )
@@ -90,7 +108,9 @@ def fix_mojibake(text: str) -> str:
 
 # C0/C1 controls (but tab, newline, carriage return), zero-width space, word joiner, BOM, soft
 # hyphen, bidi overrides. ZWJ/ZWNJ stay: emoji and Persian/Indic scripts need them.
-_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u2060\ufeff\u00ad\u202a-\u202e]")
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u2060\ufeff\u00ad\u202a-\u202e]"
+)
 _SPACES = re.compile(r"[ \t\r\n\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
 
@@ -103,32 +123,3 @@ def collapse_spaces(text: str) -> str:
     return _SPACES.sub(" ", text)
 
 
-# --- tracking parameters -------------------------------------------------------------------------
-
-# Query parameters that only identify a campaign or a click; they never change the resource.
-_TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_", "_hs", "oly_")
-_TRACKING_NAMES = frozenset(
-    {"fbclid", "gclid", "gclsrc", "dclid", "msclkid", "yclid", "twclid", "igshid", "mc_cid",
-     "mc_eid", "_ga", "_gl", "mkt_tok", "vero_id", "vero_conv", "wickedid", "ncid", "cmpid",
-     "s_cid", "ocid", "spm", "ref_src", "__twitter_impression", "trk", "trkcampaign",
-     "soc_src", "soc_trk", "ito", "cid_source", "rss_source"}
-)
-
-
-def strip_tracking(url: str) -> str:
-    """Remove tracking query parameters (utm_*, fbclid, gclid, mc_cid...) from ``url``."""
-    if "?" not in url:
-        return url
-    try:
-        parts = urlsplit(url)
-        pairs = parse_qsl(parts.query, keep_blank_values=True)
-    except ValueError:
-        return url
-    kept = [
-        (k, v)
-        for k, v in pairs
-        if k.lower() not in _TRACKING_NAMES and not k.lower().startswith(_TRACKING_PREFIXES)
-    ]
-    if len(kept) == len(pairs):
-        return url
-    return urlunsplit(parts._replace(query=urlencode(kept, doseq=True)))

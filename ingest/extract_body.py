@@ -32,9 +32,10 @@ from ingest.extract_rules import (
     CHROME_ROLES,
     DROP_TAGS,
     NEGATIVE_RE,
-    SCORED_TAGS,
     POSITIVE_RE,
+    SCORED_TAGS,
     TAG_PRIOR,
+    words,
 )
 
 _CAMEL = re.compile(r"([a-z])([A-Z])")
@@ -47,19 +48,24 @@ _STRONG_CHROME = re.compile(r"(?:^|[\s_-])(?:comments?|disqus|respond|commentlis
 _INLINE = frozenset({"strong", "b", "span"})
 _EMBED_RE = re.compile(r"embed|tweet|instagram|blockquote|pullquote|quote")
 _META_ITEMPROPS = frozenset(
-    {"publisher", "datepublished", "datemodified", "datecreated", "logo", "keywords",
-     "mainentityofpage", "copyrightholder", "copyrightyear", "interactionstatistic"}
+    words(
+        "publisher datepublished datemodified datecreated logo keywords mainentityofpage "
+        "copyrightholder copyrightyear interactionstatistic "
+    )
 )
 # Microdata that repeats page metadata as (often invisible) text; dropped when short.
 _SHORT_META_ITEMPROPS = frozenset(
-    {"headline", "alternativeheadline", "name", "image", "url", "width", "height", "author",
-     "inlanguage", "articlesection", "thumbnailurl", "contenturl", "encodingformat"}
+    words(
+        "headline alternativeheadline name image url width height author inlanguage "
+        "articlesection thumbnailurl contenturl encodingformat "
+    )
 )
 _HEADINGS = ("h2", "h3", "h4", "h5", "h6")
 BLOCK_TAGS = frozenset(
-    {"p", "div", "section", "article", "main", "ul", "ol", "dl", "table", "blockquote", "pre",
-     "h1", "h2", "h3", "h4", "h5", "h6", "figure", "header", "footer", "aside", "nav", "form",
-     "li", "tr", "td", "hr", "br"}
+    words(
+        "p div section article main ul ol dl table blockquote pre h1 h2 h3 h4 h5 h6 figure "
+        "header footer aside nav form li tr td hr br "
+    )
 )
 _CONTAINERS = frozenset({"div", "section", "ul", "ol", "table", "dl", "figure", "span", "p"})
 
@@ -218,7 +224,8 @@ def _join_split_body(root: etree._Element, top: etree._Element) -> etree._Elemen
     if not cls:
         return top
     chunks = [
-        el for el in root.iter(top.tag)
+        el
+        for el in root.iter(top.tag)
         if el is not top and el.get("class") == cls and len(text_of(el)) >= 100
     ]
     if not chunks:
@@ -249,7 +256,11 @@ def pick(root: etree._Element) -> etree._Element | None:
     best = scores[top]
     # Several strong candidates under one ancestor: the story is split, take the ancestor.
     parent = top.getparent()
-    if parent is not None and parent.tag not in ("body", "html") and scores.get(parent, 0) > best * 0.9:
+    if (
+        parent is not None
+        and parent.tag not in ("body", "html")
+        and scores.get(parent, 0) > best * 0.9
+    ):
         top, best = parent, scores[parent]
     top = _join_split_body(root, top)
     parent = top.getparent()
@@ -340,9 +351,9 @@ def drop_repeats(body: etree._Element) -> None:
     for el in list(body.iter(*SCORED_TAGS, *_HEADINGS)):
         if has_block.get(el, True) or el.getparent() is None:
             continue
-        words = _WORD.findall(text_of(el).rstrip(".… "))
-        grams = {tuple(words[i : i + 4]) for i in range(max(1, len(words) - 3))}
-        if len(words) >= 6 and len(grams & seen) >= 0.8 * len(grams):
+        tokens = _WORD.findall(text_of(el).rstrip(".… "))
+        grams = {tuple(tokens[i : i + 4]) for i in range(max(1, len(tokens) - 3))}
+        if len(tokens) >= 6 and len(grams & seen) >= 0.8 * len(grams):
             remove(el)
         else:
             seen.update(grams)

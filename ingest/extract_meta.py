@@ -16,10 +16,14 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
+from ingest.clean_text import words
+
 _ARTICLE_TYPES = frozenset(
-    {"article", "newsarticle", "reportagenewsarticle", "blogposting", "analysisnewsarticle",
-     "opinionnewsarticle", "reviewnewsarticle", "backgroundnewsarticle", "scholarlyarticle",
-     "techarticle", "report", "liveblogposting", "socialmediaposting", "webpage", "posting"}
+    words(
+        "article newsarticle reportagenewsarticle blogposting analysisnewsarticle "
+        "opinionnewsarticle reviewnewsarticle backgroundnewsarticle scholarlyarticle "
+        "techarticle report liveblogposting socialmediaposting webpage posting "
+    )
 )
 
 
@@ -128,22 +132,31 @@ def extract_meta(doc: etree._Element, url: str) -> PageMeta:
     title_el = doc.find(".//title")
     h1 = next(iter(doc.iter("h1")), None)
     title = _first(
-        _name(ld.get("headline")), metas.get("og:title"), metas.get("twitter:title"),
+        _name(ld.get("headline")),
+        metas.get("og:title"),
+        metas.get("twitter:title"),
         h1.text_content().strip() if h1 is not None else None,
         title_el.text_content().strip() if title_el is not None else None,
     )
     byline = _first(
-        _name(ld.get("author")), metas.get("author"), metas.get("article:author"),
-        metas.get("dc.creator"), metas.get("byl"),
+        _name(ld.get("author")),
+        metas.get("author"),
+        metas.get("article:author"),
+        metas.get("dc.creator"),
+        metas.get("byl"),
     )
     if byline and byline.startswith(("http://", "https://")):
         byline = None
     time_el = next(iter(doc.iter("time")), None)
     published = None
     for raw in (
-        _name(ld.get("datePublished")), metas.get("article:published_time"),
-        metas.get("datepublished"), metas.get("dc.date"), metas.get("date"),
-        metas.get("pubdate"), time_el.get("datetime") if time_el is not None else None,
+        _name(ld.get("datePublished")),
+        metas.get("article:published_time"),
+        metas.get("datepublished"),
+        metas.get("dc.date"),
+        metas.get("date"),
+        metas.get("pubdate"),
+        time_el.get("datetime") if time_el is not None else None,
     ):
         published = parse_date(raw)
         if published:
@@ -162,6 +175,11 @@ def extract_meta(doc: etree._Element, url: str) -> PageMeta:
 
     body = next((a["articleBody"] for a in articles if isinstance(a.get("articleBody"), str)), None)
     return PageMeta(
-        title=title, byline=byline, published=published, canonical_url=absolute(canonical),
-        lead_image=absolute(image), license_url=absolute(license_url), article_body=body,
+        title=title,
+        byline=byline,
+        published=published,
+        canonical_url=absolute(canonical),
+        lead_image=absolute(image),
+        license_url=absolute(license_url),
+        article_body=body,
     )

@@ -24,9 +24,16 @@ ACCEPT_FEED = (
 ACCEPT_PAGE = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 
 
-def make_client(*, user_agent: str, timeout: float, max_redirects: int) -> httpx.AsyncClient:
+def make_client(
+    *,
+    user_agent: str,
+    timeout: float,
+    max_redirects: int,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> httpx.AsyncClient:
     """One client per run: connection reuse, redirects followed, timeouts on every request."""
     return httpx.AsyncClient(
+        transport=transport,
         headers={"User-Agent": user_agent},
         timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
         follow_redirects=True,

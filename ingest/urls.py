@@ -16,45 +16,53 @@ TRACKING_PREFIXES = (
     "mtm_",  # Matomo campaign tags
     "pk_",  # Piwik campaign tags
     "hsa_",  # HubSpot ads
-    "ga_",  # Google Analytics variants
+    "_hs",  # HubSpot e-mail (_hsenc, _hsmi)
+    "oly_",  # Omeda (oly_anon_id, oly_enc_id)
 )
 TRACKING_PARAMS = frozenset(
     {
         "fbclid",  # Facebook click id
         "gclid",  # Google Ads click id
+        "gclsrc",  # Google Ads click source
         "dclid",  # DoubleClick click id
         "gbraid",  # Google Ads (iOS)
         "wbraid",  # Google Ads (web to app)
         "msclkid",  # Microsoft Ads click id
         "yclid",  # Yandex click id
         "twclid",  # X/Twitter click id
+        "__twitter_impression",  # X/Twitter embeds
         "igshid",  # Instagram share id
         "mc_cid",  # Mailchimp campaign id
         "mc_eid",  # Mailchimp subscriber id
-        "_hsenc",  # HubSpot
-        "_hsmi",  # HubSpot
+        "_ga",  # Google Analytics cross-domain linker
+        "_gl",  # Google Analytics cross-domain linker
         "mkt_tok",  # Marketo
-        "oly_anon_id",  # Omeda
-        "oly_enc_id",  # Omeda
+        "vero_id",  # Vero e-mail
+        "vero_conv",  # Vero e-mail
+        "wickedid",  # Wicked Reports
         "rb_clickid",  # Rakuten
         "s_cid",  # Adobe campaign id
-        "cmpid",  # generic campaign id
+        "cmpid",  # campaign id
         "ncid",  # Yahoo/AOL campaign id
         "ocid",  # Microsoft campaign id
-        "sr_share",  # share tracking
+        "spm",  # Alibaba tracking
+        "ref_src",  # referrer source tag
         "smid",  # NYT share medium
         "taid",  # Reuters/Yahoo affiliate id
         "ito",  # BBC internal tracking
         "at_medium",  # BBC/AT Internet
         "at_campaign",  # BBC/AT Internet
-        "cid",  # content-campaign id (too generic to keep for identity)
-        "ref",  # referrer tags (?ref=rss)
-        "rss",  # ?rss=1
-        "feedtype",  # feed-reader markers
-        "from",  # ?from=rss
-        "via",  # ?via=feed
+        "trk",  # LinkedIn and others
+        "trkcampaign",  # campaign tags
+        "soc_src",  # social source
+        "soc_trk",  # social tracking
+        "cid_source",  # campaign source
+        "rss_source",  # feed source tag
+        "sr_share",  # share tracking
     }
 )
+# Deliberately absent: generic names such as "ref", "from", "source" or "cid", which some sites
+# use to select content (e.g. ?ref=main); stripping them could change the page.
 
 _AMP_PATH = re.compile(r"(/amp/?|\.amp(?:\.html)?|/amp\.html)$", re.I)
 _HOST_PREFIXES = ("www.", "m.", "mobile.", "amp.")
@@ -73,7 +81,10 @@ def strip_tracking(url: str) -> str:
         return url
     if not parts.query:
         return url
-    kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking(k)]
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    kept = [(k, v) for k, v in pairs if not is_tracking(k)]
+    if len(kept) == len(pairs):
+        return url
     return urlunsplit(parts._replace(query=urlencode(kept)))
 
 

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 _WORD = re.compile(r"[^\W\d_]{4,}", re.UNICODE)
 _BODY_WORDS = 60
+_MAX_DF = 40  # a term in more stories than this is too common to relate them
 _STOP_WORDS = """
     about above after again against also among amid been before being below between both could
     does doing down during each even ever from further have having here into just last least
@@ -171,15 +172,15 @@ def related_map(
 
     ``stories`` must be newest first. A candidate must share ``min_shared`` terms; candidates
     are ranked by the summed inverse document frequency of the shared terms, ties to the newer.
-    Terms in more than max(3, 5%) of stories are ignored as too common, which also bounds the
-    work per story.
+    Terms in more than max(3, 5%) of stories, or in more than ``_MAX_DF``, are ignored as too
+    common; that also bounds the work per story (terms x _MAX_DF).
     """
     story_terms = [terms(s) for s in stories]
     postings: dict[str, list[int]] = defaultdict(list)
     for i, ts in enumerate(story_terms):
         for t in ts:
             postings[t].append(i)
-    cap = max(3, len(stories) // 20)
+    cap = min(max(3, len(stories) // 20), _MAX_DF)
     total = len(stories)
     weight = {t: math.log(1 + total / len(ix)) for t, ix in postings.items() if 1 < len(ix) <= cap}
     result: dict[int, tuple[StoredStory, ...]] = {}

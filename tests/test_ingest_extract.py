@@ -26,14 +26,29 @@ def test_golden_text(page: Path) -> None:
 
 def test_golden_set_is_present() -> None:
     names = {p.stem for p in GOLDEN}
-    assert {"seed_wire_republisher", "share_bar", "related_list", "newsletter_box", "comments",
-            "cookie_banner", "lazy_image"} <= names
+    assert {
+        "seed_wire_republisher",
+        "share_bar",
+        "related_list",
+        "newsletter_box",
+        "comments",
+        "cookie_banner",
+        "lazy_image",
+    } <= names
 
 
 def test_seed_page_has_no_chrome_and_metadata() -> None:
     article = extract_article((DATA / "seed_wire_republisher.html").read_text("utf-8"), URL)
-    for chrome in ("previous post", "You may also like", "Recent Posts", "Subscription",
-                   "Copyright", "Investing", "Back To Top", "Advertisement"):
+    for chrome in (
+        "previous post",
+        "You may also like",
+        "Recent Posts",
+        "Subscription",
+        "Copyright",
+        "Investing",
+        "Back To Top",
+        "Advertisement",
+    ):
         assert chrome not in article.text
     assert article.title == "Minister to press partners on shipping delays during visit"
     assert article.title not in article.text
@@ -69,7 +84,7 @@ def test_jsonld_metadata_and_full_article_body() -> None:
 
 def test_rules_body_and_drop_selectors() -> None:
     html = """<html><body><div class="teaser"><p>A long teaser paragraph that a generic extractor
-    might prefer because it is long, long, long, long, long and has commas, commas, commas.</p></div>
+    might prefer because it is long, long, long, long and has commas, commas, commas.</p></div>
     <div id="story"><p>The real story text lives here.</p><p class="promo">Buy now</p></div>
     </body></html>"""
     rules = ExtractRules(body="#story", drop=(".promo",))
@@ -78,16 +93,29 @@ def test_rules_body_and_drop_selectors() -> None:
 
 
 def test_invalid_rule_selector_falls_back_to_generic() -> None:
-    html = "<html><body><article><p>" + "Plain story words, here. " * 10 + "</p></article></body></html>"
+    html = (
+        "<html><body><article><p>"
+        + "Plain story words, here. " * 10
+        + "</p></article></body></html>"
+    )
     article = extract_article(html, URL, ExtractRules(body="][not css"))
     assert article.text.startswith("Plain story words")
 
 
 @pytest.mark.parametrize(
     "html",
-    ["", "   ", "\x00\x01\x02", "<", "<html>", "<?xml version='1.0' encoding='utf-8'?><a>x</a>",
-     "\ufeff<html><body></body></html>", "<p>" * 5000, "<div>" * 3000 + "text",
-     "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + "\xff" * 50],
+    [
+        "",
+        "   ",
+        "\x00\x01\x02",
+        "<",
+        "<html>",
+        "<?xml version='1.0' encoding='utf-8'?><a>x</a>",
+        "\ufeff<html><body></body></html>",
+        "<p>" * 5000,
+        "<div>" * 3000 + "text",
+        "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + "\xff" * 50,
+    ],
 )
 def test_never_raises_on_malformed_input(html: str) -> None:
     article = extract_article(html, URL)

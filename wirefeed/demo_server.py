@@ -247,7 +247,10 @@ class DemoServer:
         shown = bound_host if isinstance(bound_host, str) else bound_host.decode()
         self.base_url = f"http://{shown}:{bound_port}"
         self._thread = threading.Thread(
-            target=self._httpd.serve_forever, name="wirefeed-demo-server", daemon=True
+            target=self._httpd.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="wirefeed-demo-server",
+            daemon=True,
         )
         self._thread.start()
 
