@@ -125,7 +125,9 @@ _CONTACT_NAME = re.compile(
     r"([A-Z][\w'’.\-]+(?: [A-Z][\w'’.\-]+){1,3})(?: in [A-Z][\w .]+?)? at \S+@"
 )
 _SEPARATOR_LINE = re.compile(r"^[_*\-—–=~#\s]{3,}$")
-_SUFFIX_DASH = re.compile(r"(?P<cut>\s+[—–]+\s*|\s+-{1,2}\s+|[—–]\s+)(?P<name>[^—–\n]{1,60}?)\s*$")
+_SUFFIX_DASH = re.compile(
+    r"(?P<cut>\s+[—–]+\s*|\s+-{1,2}\s+|[—–]\s+)(?P<name>[^\W\d_][^—–\n()]{0,59}?)\.?\s*$"
+)
 _SUFFIX_PAREN = re.compile(r"(?P<cut>\s*)\((?P<name>[^()\n]{1,40})\)\s*$")
 
 

@@ -50,9 +50,10 @@ def author_name(story: StoredStory) -> str | None:
 
 def shorten(text: str, limit: int = 160) -> str:
     """Whitespace-collapsed ``text`` cut at a word boundary to at most ``limit`` chars."""
-    flat = " ".join(text.split())
+    head = text[: limit * 4]  # never split a whole article body just to keep its start
+    flat = " ".join(head.split())
     if len(flat) <= limit:
-        return flat
+        return flat if len(head) == len(text) else flat[: limit - 1].rstrip() + "…"
     cut = flat[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:.-—")
     return cut + "…"
 

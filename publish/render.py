@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -51,7 +50,6 @@ class Site:
     sections: tuple[Section, ...]
     paths: Mapping[int, str]  # story id -> output path
     story_sections: Mapping[int, tuple[Section, ...]]
-    now: datetime
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,7 +33,11 @@ HOME_LATEST = 10
 
 
 def build_site(stories: Iterable[StoredStory], settings: Settings, now: datetime) -> list[Page]:
-    """Every file of the site, story pages first; see the module docstring."""
+    """Every file of the site, story pages first; see the module docstring.
+
+    ``now`` is part of the contract but deliberately unused so far: nothing rendered depends on
+    the clock, so rebuilding an unchanged store yields byte-identical files.
+    """
     cfg = settings.publish
     ordered = listings.newest_first(stories)
     lookup = listings.section_lookup(settings.sections)
@@ -45,7 +49,6 @@ def build_site(stories: Iterable[StoredStory], settings: Settings, now: datetime
         sections=sections,
         paths=listings.assign_paths(ordered),
         story_sections={s.id: listings.sections_of(s, lookup) for s in ordered},
-        now=now,
     )
     related = listings.related_map(ordered, RELATED)
 

@@ -105,9 +105,7 @@ def test_atom_parses_back() -> None:
     parsed = feedparser.parse(site(STORIES)["atom.xml"])
     assert not parsed.bozo, parsed.get("bozo_exception")
     assert parsed.version == "atom10"
-    assert [e.link for e in parsed.entries] == [
-        f"{BASE}2024/04/17/story-{i}/" for i in (1, 2, 3)
-    ]
+    assert [e.link for e in parsed.entries] == [f"{BASE}2024/04/17/story-{i}/" for i in (1, 2, 3)]
     via = [lk.href for lk in parsed.entries[0].links if lk.rel == "via"]
     assert via == ["https://www.reuters.com/1?a=1&b=2"]
     assert parsed.entries[0].author == "Jane Doe"

@@ -40,7 +40,10 @@ def story(id: int, *, hours_ago: float = 0, **kw: Any) -> StoredStory:
 
 WORLD = Section("World", "world")
 BIZ = Section("Business", "business")
-CONF = (SectionSettings(name="World", slug="world"), SectionSettings(name="Business", slug="business"))
+CONF = (
+    SectionSettings(name="World", slug="world"),
+    SectionSettings(name="Business", slug="business"),
+)
 
 
 def test_newest_first_dedupes_and_breaks_ties_by_id() -> None:

@@ -6,10 +6,14 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+from hypothesis import given
+from hypothesis import settings as settings_h
+from hypothesis import strategies as st
 from lxml import html as lxml_html
 
 from config.settings import Settings
-from publish import meta
+from publish import meta, render
+from publish.listings import Section
 from publish.site import build_site
 from store.types import AlsoAt, StoredStory
 
@@ -153,3 +157,34 @@ def test_describe_shortens_at_word_boundary() -> None:
     out = meta.shorten(text, 30)
     assert len(out) <= 30 and out.endswith("…") and "  " not in out
     assert meta.shorten("short  text\n here") == "short text here"
+
+
+_HOSTILE_TEXT = st.text(
+    alphabet=st.sampled_from(list("<>&\"'/=:; abcSCRIPTscript()`\\-!\u2028é")), max_size=60
+)
+
+
+@settings_h(max_examples=60, deadline=None)
+@given(title=_HOSTILE_TEXT, byline=_HOSTILE_TEXT, dateline=_HOSTILE_TEXT)
+def test_any_text_in_fields_renders_as_the_same_text(
+    title: str, byline: str, dateline: str
+) -> None:
+    base = hostile()
+    fields = {f: getattr(base, f) for f in base.__dataclass_fields__}
+    fields.update(title=title or "t", byline=byline or None, dateline=dateline or None)
+    fields.update(credit_line=None, agency=None, body_html="<p>b</p>", also_at=())
+    story = StoredStory(**fields)
+    sec = Section("World", "world")
+    site = render.Site(
+        "S", "https://n.example/", (sec,), {1: "2024/04/17/x/index.html"}, {1: (sec,)}
+    )
+    content = render.render_story(site, story, neighbours=None, related=(), recent=())
+    doc = lxml_html.fromstring(content)
+    assert doc.xpath("string(//h1)") == story.title
+    if story.byline:
+        assert doc.xpath("string(//p[@class='credit'])") == f"By {story.byline.strip()}"
+    if story.dateline:
+        assert doc.xpath("string(//span[@class='dateline'])") == story.dateline
+    assert [s.get("type") for s in doc.iter("script")] == ["application/ld+json"]
+    ld = json.loads(doc.xpath("//script")[0].text)
+    assert ld["headline"] == story.title

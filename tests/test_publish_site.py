@@ -6,6 +6,7 @@ change with ``WIREFEED_REGEN_GOLDEN=1 pytest tests/test_publish_site.py`` and re
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 from datetime import UTC, datetime
@@ -24,7 +25,9 @@ from store.types import AlsoAt, StoredStory
 
 DATA = Path(__file__).parent / "data" / "publish"
 NOW = datetime(2024, 4, 18, tzinfo=UTC)
-STORY_1 = "2024/04/17/blinken-to-raise-chinas-support-for-russias-defense-industrial-base/index.html"
+STORY_1 = (
+    "2024/04/17/blinken-to-raise-chinas-support-for-russias-defense-industrial-base/index.html"
+)
 
 
 def load_fixture(output_dir: Path | str = "site") -> tuple[list[StoredStory], Settings]:
@@ -207,7 +210,7 @@ def test_accessible_structure(pages: dict[str, bytes]) -> None:
         assert len(doc.xpath("//main")) == 1, path
         levels = [int(el.tag[1]) for el in doc.iter("h1", "h2", "h3", "h4", "h5", "h6")]
         assert levels[0] == 1, path
-        for a, b in zip(levels, levels[1:], strict=False):
+        for a, b in itertools.pairwise(levels):
             assert b <= a + 1, (path, levels)
 
 

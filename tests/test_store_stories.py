@@ -102,7 +102,9 @@ def test_update_counts_a_revision_only_for_a_real_change(db: Database) -> None:
     story = stories.get_story(db, sid)
     assert story is not None and story.revisions == 1 and story.updated == later
     # reprocessing (reingest) replaces content without counting a revision
-    assert stories.update_story(db, sid, replace(BASE, body_text="Third."), now=later, revision=False)
+    assert stories.update_story(
+        db, sid, replace(BASE, body_text="Third."), now=later, revision=False
+    )
     story = stories.get_story(db, sid)
     assert story is not None and story.revisions == 1 and story.body_text == "Third."
 

@@ -40,7 +40,7 @@ def cli(click_ctx: click.Context, config_path: str | None, verbose: bool) -> Non
       wirefeed demo                      # see it work on a bundled corpus
       wirefeed --config news.toml ingest # one pass over your sources
     """
-    setup_logging(logging.INFO if verbose else logging.WARNING)
+    setup_logging(logging.INFO if verbose else logging.ERROR)
     obj = click_ctx.ensure_object(Context)
     obj.config_path = config_path
     click_ctx.call_on_close(obj.close)

@@ -16,7 +16,7 @@ from config.settings import Settings
 from store.db import open_database
 from store.stories import count_stories
 from wirefeed import jobs
-from wirefeed.demo_server import serve_directory
+from wirefeed.demo_server import DemoServer, serve_directory
 
 DEMO_DATA = Path(__file__).parent / "demo_data"
 
@@ -33,7 +33,7 @@ def demo_settings(base_url: str, directory: Path) -> Settings:
     return settings_from_dict(tomllib.loads(text), str(DEMO_DATA / "demo.toml"))
 
 
-def _start_server(port: int):  # type: ignore[no-untyped-def]
+def _start_server(port: int) -> DemoServer:
     try:
         return serve_directory(DEMO_DATA / "site", port=port)
     except OSError:
