@@ -19,6 +19,12 @@ the agency ``"Agencies"``, as does a generic "with agencies" credit):
      (credit line then reads "By Jane Doe, with Reuters");
   5. the source's configured ``default_agency``.
 
+The credit line: "— Reuters" (agency, no person), "By Jane Doe, Associated Press" (person and
+agency), "By Jane Doe, with agencies" / "By Jane Doe, with Reuters" (agencies or a contributing
+agency), "By Jane Doe" (no agency: the source's own byline), or None. People come from the first
+of: the "By ..." paragraph, the page byline, the feed authors; dates, "Staff", job titles, CMS
+placeholders and ``site_names`` are never people.
+
 The body loses the dateline prefix, the byline paragraph and the credit paragraphs/suffix found
 above, each exactly once, in both text and HTML; nothing else is touched. Mentions of an agency
 inside sentences ("told Reuters", "AFP via Getty Images", "data compiled by Bloomberg") are never

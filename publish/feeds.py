@@ -205,3 +205,14 @@ def sitemap(entries: Sequence[tuple[str, datetime | None]]) -> bytes:
         if lastmod is not None:
             _sub(url, f"{{{NS_SITEMAP}}}lastmod", meta.iso(lastmod))
     return _serialise(root)
+
+
+def sitemap_index(entries: Sequence[tuple[str, datetime | None]]) -> bytes:
+    """A sitemap index of (absolute sitemap URL, last modified) pairs."""
+    root = etree.Element(f"{{{NS_SITEMAP}}}sitemapindex", nsmap={None: NS_SITEMAP})
+    for loc, lastmod in entries:
+        item = _sub(root, f"{{{NS_SITEMAP}}}sitemap")
+        _sub(item, f"{{{NS_SITEMAP}}}loc", loc)
+        if lastmod is not None:
+            _sub(item, f"{{{NS_SITEMAP}}}lastmod", meta.iso(lastmod))
+    return _serialise(root)

@@ -30,6 +30,7 @@ RECENT = 6
 RELATED = 5
 HOME_PER_SECTION = 5
 HOME_LATEST = 10
+SITEMAP_MAX = 50_000  # URLs per sitemap file (the protocol's limit)
 
 
 def build_site(stories: Iterable[StoredStory], settings: Settings, now: datetime) -> list[Page]:
@@ -84,7 +85,7 @@ def build_site(stories: Iterable[StoredStory], settings: Settings, now: datetime
     pages.extend(_feeds(site, ordered[: cfg.feed_items], None))
     pages.append(Page(NOT_FOUND, render.render_not_found(site, top)))
     pages.append(Page("robots.txt", _robots(cfg.base_url)))
-    pages.append(Page("sitemap.xml", _sitemap(site, ordered, groups, cfg.items_per_page)))
+    pages.extend(_sitemaps(site, ordered, groups, cfg.items_per_page))
     return pages
 
 
@@ -127,12 +128,13 @@ def _robots(base_url: str) -> bytes:
     return f"User-agent: *\nAllow: /\n\nSitemap: {base_url}sitemap.xml\n".encode()
 
 
-def _sitemap(
+def _sitemaps(
     site: render.Site,
     ordered: tuple[StoredStory, ...],
     groups: dict[str, tuple[StoredStory, ...]],
     per_page: int,
-) -> bytes:
+) -> list[Page]:
+    """sitemap.xml; past SITEMAP_MAX URLs it becomes an index of sitemap-<n>.xml files."""
     newest = max((utc(s.date) for s in ordered), default=None)
     entries: list[tuple[str, datetime | None]] = [(absolute(site.base_url, HOME), newest)]
     for sec in site.sections:
@@ -144,4 +146,13 @@ def _sitemap(
     for story in ordered:
         lastmod = max(utc(story.updated), utc(story.date))
         entries.append((absolute(site.base_url, site.paths[story.id]), lastmod))
-    return feeds.sitemap(entries)
+    if len(entries) <= SITEMAP_MAX:
+        return [Page("sitemap.xml", feeds.sitemap(entries))]
+    parts: list[Page] = []
+    index: list[tuple[str, datetime | None]] = []
+    for n, start in enumerate(range(0, len(entries), SITEMAP_MAX), start=1):
+        chunk = entries[start : start + SITEMAP_MAX]
+        name = f"sitemap-{n}.xml"
+        parts.append(Page(name, feeds.sitemap(chunk)))
+        index.append((site.base_url + name, max((m for _, m in chunk if m), default=None)))
+    return [*parts, Page("sitemap.xml", feeds.sitemap_index(index))]

@@ -181,7 +181,7 @@ def test_any_text_in_fields_renders_as_the_same_text(
     content = render.render_story(site, story, neighbours=None, related=(), recent=())
     doc = lxml_html.fromstring(content)
     assert doc.xpath("string(//h1)") == story.title
-    if story.byline:
+    if story.byline and story.byline.strip():
         assert doc.xpath("string(//p[@class='credit'])") == f"By {story.byline.strip()}"
     if story.dateline:
         assert doc.xpath("string(//span[@class='dateline'])") == story.dateline

@@ -233,6 +233,28 @@ def test_robots_and_sitemap(pages: dict[str, bytes]) -> None:
     assert len(locs) == len(set(locs))
 
 
+def test_large_sitemap_is_split_into_an_index(monkeypatch: pytest.MonkeyPatch) -> None:
+    from lxml import etree
+
+    from publish import site
+
+    monkeypatch.setattr(site, "SITEMAP_MAX", 4)
+    stories, settings = load_fixture()
+    built = {p.path: p.content for p in build_site(stories, settings, NOW)}
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    index = etree.fromstring(built["sitemap.xml"])
+    assert index.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}sitemapindex"
+    names = [u.rsplit("/", 1)[1] for u in index.xpath("//s:loc/text()", namespaces=ns)]
+    locs = [
+        loc
+        for name in names
+        for loc in etree.fromstring(built[name]).xpath("//s:loc/text()", namespaces=ns)
+    ]
+    # home + world (2 pages) + politics + business + science + 5 stories = 11 URLs in 3 files
+    assert names == ["sitemap-1.xml", "sitemap-2.xml", "sitemap-3.xml"]
+    assert len(locs) == len(set(locs)) == 11
+
+
 def test_empty_site_still_builds(tmp_path: Path) -> None:
     _, settings = load_fixture(tmp_path)
     built: list[Page] = build_site([], settings, NOW)

@@ -62,7 +62,10 @@ def fail(message: str, code: int = 2) -> None:
 
 def setup_logging(level: int = logging.WARNING) -> None:
     logging.basicConfig(
-        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+        level=level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+        force=True,
     )
 
 
