@@ -83,6 +83,9 @@ class SourceSettings(_Strict):
     interval: str | int = "15m"
     enabled: bool = True
     priority: int = 0
+    policy: Literal["full", "excerpt", "headline"] = "full"
+    excerpt_words: Annotated[int, Field(ge=10, le=1000)] = 60
+    rights: str | None = None
     extract: ExtractRules = ExtractRules()
 
     @field_validator("name")
