@@ -7,6 +7,7 @@ is stored twice, and says where the site is. It fetches nothing but its own loca
 
 from __future__ import annotations
 
+import sys
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
@@ -72,6 +73,7 @@ def run_demo(directory: str, port: int, *, echo: Callable[[str], None] = print) 
         server.close()
     index = Path(report.output_dir) / "index.html"
     echo(f"site: {index.resolve().as_uri()}")
-    echo(f"preview: cd {where.resolve()} && wirefeed serve   (then open http://127.0.0.1:8000/)")
-    echo(f"stories: cd {where.resolve()} && wirefeed stories export")
+    exe = sys.argv[0] if sys.argv and sys.argv[0].endswith("wirefeed") else "wirefeed"
+    echo(f"preview: cd {where.resolve()} && {exe} serve   (then open http://127.0.0.1:8000/)")
+    echo(f"stories: cd {where.resolve()} && {exe} stories export")
     return 0 if any(r.status != "error" for r in first) else 1
