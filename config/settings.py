@@ -113,10 +113,79 @@ class SourceSettings(_Strict):
         return parse_interval(self.interval)
 
 
+# --- Sections: rules that file stories under sections (owned by the sections engine) ---------
+
+RULE_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_.:/-]{0,79}$")
+SectionRuleKind = Literal["keyword", "regex", "category", "url", "agency", "source"]
+_TEXT_KINDS = ("keyword", "regex")
+
+
+class SectionRule(_Strict):
+    """One rule of a section: when any of ``match`` matches, the rule fires.
+
+    A firing rule adds its ``weight`` to the section's score (the section is assigned when the
+    score reaches its ``threshold``), or, with ``exclude = true``, keeps the story out of the
+    section whatever else matched. ``fallback`` rules count only for stories that no other rule
+    placed in any section.
+    """
+
+    id: str
+    kind: SectionRuleKind
+    match: tuple[str, ...]
+    field: Literal["title", "lead", "both"] | None = None
+    weight: Annotated[float, Field(ge=-100, le=100)] | None = None
+    exclude: bool = False
+    fallback: bool = False
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, v: str) -> str:
+        if not RULE_ID_RE.match(v):
+            raise ValueError(
+                "must be a rule id: lowercase letters, digits and '-', '_', '.', ':' or '/'"
+            )
+        return v
+
+    @field_validator("match", mode="before")
+    @classmethod
+    def _one_or_many(cls, v: object) -> object:
+        return (v,) if isinstance(v, str) else v
+
+    @model_validator(mode="after")
+    def _consistent(self) -> SectionRule:
+        terms = [t for t in self.match if t.strip()]
+        if not terms or len(terms) != len(self.match):
+            raise ValueError(f"rule {self.id!r}: match must list non-empty strings")
+        if self.field is not None and self.kind not in _TEXT_KINDS:
+            raise ValueError(f"rule {self.id!r}: field applies only to keyword and regex rules")
+        if self.exclude and (self.weight is not None or self.fallback):
+            raise ValueError(f"rule {self.id!r}: an exclusion takes no weight and no fallback")
+        if self.kind == "regex":
+            for pattern in self.match:
+                try:
+                    re.compile(pattern)
+                except re.error as exc:
+                    raise ValueError(
+                        f"rule {self.id!r}: invalid regular expression {pattern!r}: {exc}"
+                    ) from None
+        return self
+
+    @property
+    def score(self) -> float:
+        """The weight this rule adds when it fires (1.0 unless set)."""
+        return 1.0 if self.weight is None else self.weight
+
+    @property
+    def where(self) -> str:
+        return self.field or "both"
+
+
 class SectionSettings(_Strict):
     name: str
     slug: str
     keywords: tuple[str, ...] = ()
+    threshold: Annotated[float, Field(gt=0, le=100)] = 1.0
+    rules: tuple[SectionRule, ...] = ()
 
     @field_validator("slug")
     @classmethod
@@ -125,6 +194,39 @@ class SectionSettings(_Strict):
             raise ValueError("must be a slug: lowercase letters, digits and '-', at most 63 chars")
         return v
 
+    @property
+    def keyword_rule_id(self) -> str:
+        """The id of the rule that ``keywords`` stands for."""
+        return f"keyword:{self.slug}"
+
+
+class SectioningSettings(_Strict):
+    """Settings of the sections engine as a whole (``[sectioning]``)."""
+
+    max_per_story: Annotated[int, Field(ge=1, le=50)] | None = None
+
+
+def section_rule_problems(
+    sections: tuple[SectionSettings, ...], sources: tuple[SourceSettings, ...]
+) -> list[str]:
+    """Cross-checks of section rules: ids unique in the whole config, known source names."""
+    problems: list[str] = []
+    seen: dict[str, str] = {}
+    names = {s.name for s in sources}
+    for sec in sections:
+        for rule in sec.rules:
+            where = f"sections ({sec.name}).rules ({rule.id})"
+            if rule.id in seen or rule.id.startswith(("keyword:", "source:", "pin:")):
+                first = seen.get(rule.id)
+                why = f"also used in {first!r}" if first else "reserved prefix"
+                problems.append(f"{where}.id: {rule.id!r} is not unique ({why})")
+            seen.setdefault(rule.id, sec.name)
+            if rule.kind == "source":
+                for name in rule.match:
+                    if name not in names:
+                        problems.append(f"{where}.match: unknown source {name!r}")
+    return problems
+
 
 class Settings(_Strict):
     database: DatabaseSettings = DatabaseSettings()
@@ -132,6 +234,7 @@ class Settings(_Strict):
     fetch: FetchSettings = FetchSettings()
     sources: tuple[SourceSettings, ...] = ()
     sections: tuple[SectionSettings, ...] = ()
+    sectioning: SectioningSettings = SectioningSettings()  # sections engine
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Settings:
@@ -154,6 +257,7 @@ class Settings(_Strict):
                         f"sources ({src.name}).sections: unknown section {sec!r}; "
                         f"define it under [[sections]] (defined: {allowed})"
                     )
+        problems.extend(section_rule_problems(self.sections, self.sources))  # sections engine
         if problems:
             raise ValueError("; ".join(problems))
         return self

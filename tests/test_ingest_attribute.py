@@ -18,7 +18,7 @@ from ingest.attribute import attribute
 from ingest.types import Attribution, Body
 
 DATA = Path(__file__).parent / "data" / "attribute"
-SEED = Path("/work/shared/seeds/000_fdb296628c4a67ba.txt")
+SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_fdb296628c4a67ba.txt"
 EXPECTED_KEYS = ("agency", "dateline", "byline", "credit_line", "contributors", "body_after")
 
 
