@@ -65,6 +65,11 @@ class FetchSettings(_Strict):
     timeout: Annotated[float, Field(gt=0, le=300)] = 20.0
     max_bytes: Annotated[int, Field(ge=1024)] = 10 * 1024 * 1024
     max_redirects: Annotated[int, Field(ge=0, le=20)] = 5
+    deadline: Annotated[float, Field(gt=0, le=3600)] = 60.0
+    concurrency: Annotated[int, Field(ge=1, le=256)] = 16
+    per_host: Annotated[int, Field(ge=1, le=32)] = 2
+    http2: bool = True
+    proxy: str | None = None
 
 
 class ExtractRules(_Strict):
@@ -86,6 +91,7 @@ class SourceSettings(_Strict):
     policy: Literal["full", "excerpt", "headline"] = "full"
     excerpt_words: Annotated[int, Field(ge=10, le=1000)] = 60
     rights: str | None = None
+    robots: bool = True
     extract: ExtractRules = ExtractRules()
 
     @field_validator("name")

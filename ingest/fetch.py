@@ -8,6 +8,7 @@ decide when to fetch again.
 
 from __future__ import annotations
 
+import asyncio
 import email.utils
 from datetime import UTC, datetime
 
@@ -29,6 +30,9 @@ def make_client(
     user_agent: str,
     timeout: float,
     max_redirects: int,
+    max_connections: int = 20,
+    http2: bool = False,
+    proxy: str | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> httpx.AsyncClient:
     """One client per run: connection reuse, redirects followed, timeouts on every request."""
@@ -38,8 +42,30 @@ def make_client(
         timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
         follow_redirects=True,
         max_redirects=max_redirects,
-        limits=httpx.Limits(max_connections=20, max_keepalive_connections=10),
+        limits=httpx.Limits(
+            max_connections=max_connections, max_keepalive_connections=max_connections
+        ),
+        http2=http2,
+        proxy=proxy,
     )
+
+
+def cache_seconds(headers: httpx.Headers, now: datetime) -> float | None:
+    """How long the server says the response stays fresh (``max-age``, else ``Expires``)."""
+    for directive in headers.get("Cache-Control", "").split(","):
+        name, _, value = directive.strip().partition("=")
+        if name.lower() in ("max-age", "s-maxage") and value.strip().isdigit():
+            return float(value.strip())
+    expires = headers.get("Expires")
+    if expires:
+        try:
+            when = email.utils.parsedate_to_datetime(expires)
+        except (TypeError, ValueError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        return max(0.0, (when - now).total_seconds())
+    return None
 
 
 def parse_retry_after(value: str | None, *, now: datetime) -> float | None:
@@ -65,11 +91,36 @@ async def fetch(
     etag: str | None = None,
     last_modified: str | None = None,
     max_bytes: int,
-    accept: str = ACCEPT_FEED,
+    accept: str | None = ACCEPT_FEED,
     now: datetime | None = None,
+    deadline: float | None = None,
 ) -> Fetched | NotModified:
-    """GET ``url``; 304 gives ``NotModified``; the body is cut off with an error past max_bytes."""
-    headers = {"Accept": accept}
+    """GET ``url``; 304 gives ``NotModified``; the body is cut off with an error past max_bytes.
+
+    ``deadline`` bounds the whole fetch (connect, headers, every byte of the body), so a server
+    that drips a byte at a time is cut off even though no single read times out. The cap counts
+    decoded bytes, so a compression bomb stops at ``max_bytes`` too.
+    """
+    if deadline is None:
+        return await _fetch(client, url, etag, last_modified, max_bytes, accept, now)
+    try:
+        async with asyncio.timeout(deadline):
+            return await _fetch(client, url, etag, last_modified, max_bytes, accept, now)
+    except TimeoutError:
+        raise FetchError(f"took longer than the {deadline:.0f}-second deadline", url=url) from None
+
+
+async def _fetch(
+    client: httpx.AsyncClient,
+    url: str,
+    etag: str | None,
+    last_modified: str | None,
+    max_bytes: int,
+    accept: str | None,
+    now: datetime | None,
+) -> Fetched | NotModified:
+    now = now or datetime.now(UTC)
+    headers = {"Accept": accept or ACCEPT_FEED}
     if etag:
         headers["If-None-Match"] = etag
     if last_modified:
@@ -77,9 +128,9 @@ async def fetch(
     try:
         async with client.stream("GET", url, headers=headers) as resp:
             if resp.status_code == 304:
-                return NotModified(url=url)
+                return NotModified(url=url, cache_seconds=cache_seconds(resp.headers, now))
             if resp.status_code >= 400:
-                raise _status_error(resp, url, now or datetime.now(UTC))
+                raise _status_error(resp, url, now)
             declared = resp.headers.get("Content-Length")
             if declared and declared.isdigit() and int(declared) > max_bytes:
                 raise FetchError(
@@ -104,6 +155,7 @@ async def fetch(
                 etag=resp.headers.get("ETag"),
                 last_modified=resp.headers.get("Last-Modified"),
                 permanent_redirect=permanent,
+                cache_seconds=cache_seconds(resp.headers, now),
             )
     except FetchError:
         raise

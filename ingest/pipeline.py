@@ -1,10 +1,10 @@
 """The ingest orchestrator: fetch | parse | (page fetch) | process | dedupe | store, per source.
 
-This is the one module of ``ingest`` that does I/O: HTTP through one shared client, the database
-through ``store``. Sources run concurrently; one bad item never aborts its source and one bad
-source never aborts the run. Each source yields one ``SourceResult``. Scheduling policy (when a
-source is due again, how errors back off) is computed here from the source's state; the
-scheduler that calls this lives in ``wirefeed``.
+This is the one module of ``ingest`` that does I/O against the database (through ``store``); HTTP
+goes through ``ingest.fetcher``. Sources run concurrently within the fetcher's global and per-host
+limits; one bad item never aborts its source and one bad source never aborts the run. Each source
+yields one ``SourceResult``. When to come back and how healthy a source is are decided by the
+pure ``ingest.schedule``; this module only applies and stores those decisions.
 """
 
 from __future__ import annotations
@@ -13,116 +13,54 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-import httpx
-
 from config.settings import Settings, SourceSettings
+from ingest import schedule
 from ingest.clean import decode_html
 from ingest.dedupe import decide, entry_hash, entry_identity
 from ingest.errors import FetchError, IngestError
-from ingest.fetch import ACCEPT_PAGE, fetch, make_client
+from ingest.fetcher import Fetcher, host_of
+from ingest.outcome import SourceResult, _Counts, to_new_story
 from ingest.parse import parse_feed
 from ingest.process import needs_page, process_entry
-from ingest.types import Fetched, NotModified, RawEntry, StoryDraft
+from ingest.robots import RobotsCache
+from ingest.types import Fetched, NotModified, ParsedFeed, RawEntry
 from ingest.urls import url_key
 from store import blobs, sources, stories
 from store.db import Database
 from store.errors import StorageError
-from store.types import NewStory, SectionAssignment, SourceState
+from store.types import SourceState
+
+__all__ = ["Ingestor", "SourceResult", "ingest", "to_new_story", "utcnow"]
 
 log = logging.getLogger("wirefeed.ingest")
 Clock = Callable[[], datetime]
-MAX_BACKOFF = timedelta(hours=6)
+LEARN_REDIRECT_AFTER = 3  # a permanent redirect seen this many times in a row is followed
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-@dataclass(frozen=True, slots=True)
-class SourceResult:
-    """What one pass did for one source; ``line()`` is what the CLI prints."""
-
-    source: str
-    status: str  # "ok", "not-modified", "error"
-    new: int = 0
-    updated: int = 0
-    duplicate: int = 0
-    unchanged: int = 0
-    failed: int = 0
-    error: str | None = None
-    problems: tuple[str, ...] = ()
-    seconds: float = 0.0
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.new or self.updated or self.duplicate)
-
-    def line(self) -> str:
-        if self.status == "error":
-            return f"{self.source}: error: {self.error}"
-        if self.status == "not-modified":
-            return f"{self.source}: not modified"
-        text = (
-            f"{self.source}: {self.new} new, {self.updated} updated, {self.duplicate} duplicate, "
-            f"{self.unchanged} unchanged"
-        )
-        if self.failed:
-            text += f", {self.failed} failed"
-        return text + f" ({self.seconds:.2f} s)"
-
-
-@dataclass
-class _Counts:
-    new: int = 0
-    updated: int = 0
-    duplicate: int = 0
-    unchanged: int = 0
-    failed: int = 0
-    problems: list[str] = field(default_factory=list)
-
-
-def to_new_story(draft: StoryDraft, *, entry_hash_value: str | None) -> NewStory:
-    """Map the ingest draft onto the store's input type."""
-    return NewStory(
-        source=draft.source,
-        guid=draft.guid,
-        url=draft.url,
-        url_key=draft.url_key,
-        canonical_url=draft.canonical_url,
-        title=draft.title,
-        published=draft.published,
-        agency=draft.agency,
-        dateline=draft.dateline,
-        byline=draft.byline,
-        credit_line=draft.credit_line,
-        body_text=draft.body.text,
-        body_html=draft.body.html,
-        body_hash=draft.body_hash,
-        sections=tuple(SectionAssignment(h.section, h.rule_id, h.matched) for h in draft.sections),
-        summary=draft.summary,
-        contributors=draft.contributors,
-        evidence=tuple((e.field, e.rule, e.text) for e in draft.evidence),
-        lead_image=draft.lead_image,
-        rights=draft.rights,
-        entry_hash=entry_hash_value,
-        feed_blob=draft.feed_blob,
-        page_blob=draft.page_blob,
-    )
-
-
 class Ingestor:
-    """One ingest pass over some sources, sharing one HTTP client and one database."""
+    """One ingest pass over some sources, sharing one fetcher and one database."""
 
     def __init__(
-        self, db: Database, settings: Settings, *, clock: Clock = utcnow, concurrency: int = 8
+        self,
+        db: Database,
+        settings: Settings,
+        *,
+        clock: Clock = utcnow,
+        robots: RobotsCache | None = None,
+        transport: object | None = None,
     ) -> None:
         self.db = db
         self.settings = settings
         self.clock = clock
-        self.concurrency = concurrency
+        self.robots = robots if robots is not None else RobotsCache()
+        self.transport = transport
 
     async def run(
         self, names: Sequence[str] | None = None, *, force: bool = False, only_due: bool = False
@@ -135,38 +73,52 @@ class Ingestor:
         if only_due:
             due = set(sources.due_sources(self.db, [s.name for s in selected], now=self.clock()))
             selected = [s for s in selected if s.name in due]
-        fs = self.settings.fetch
-        limit = asyncio.Semaphore(self.concurrency)
-        async with make_client(
-            user_agent=fs.user_agent, timeout=fs.timeout, max_redirects=fs.max_redirects
-        ) as client:
-
-            async def one(src: SourceSettings) -> SourceResult:
-                async with limit:
-                    return await self._source(client, src, force=force)
-
-            return list(await asyncio.gather(*(one(s) for s in selected)))
+        delays = {}
+        for host in {host_of(s.url) for s in selected}:
+            until = sources.host_not_before(self.db, host)
+            if until is not None:
+                delays[host] = until
+        async with Fetcher(
+            self.settings.fetch,
+            robots=self.robots,
+            host_delays=delays,
+            transport=self.transport,  # type: ignore[arg-type]
+        ) as fetcher:
+            results = await asyncio.gather(
+                *(
+                    self._source(fetcher, s, force=force, explicit=names is not None)
+                    for s in selected
+                )
+            )
+            for host, (until, reason) in fetcher.learned_delays.items():
+                sources.delay_host(self.db, host, until, reason)
+        return list(results)
 
     async def _source(
-        self, client: httpx.AsyncClient, src: SourceSettings, *, force: bool
+        self, fetcher: Fetcher, src: SourceSettings, *, force: bool, explicit: bool
     ) -> SourceResult:
         started = time.monotonic()
         now = self.clock()
         state = sources.get_state(self.db, src.name)
+        if state.health == "dead" and not (explicit or force):
+            reason = (
+                f"dead ({state.health_reason}); revive with 'wirefeed sources reset {src.name}'"
+            )
+            return SourceResult(src.name, "skipped", error=reason)
+        url = state.final_url if state.final_url and state.moved_count < 0 else src.url
+        url = state.moved_to if state.moved_to and self._learned(state) else url
         try:
-            got = await fetch(
-                client,
-                src.url,
+            got = await fetcher.get(
+                url,
+                now=now,
                 etag=None if force else state.etag,
                 last_modified=None if force else state.last_modified,
-                max_bytes=self.settings.fetch.max_bytes,
-                now=now,
             )
             if isinstance(got, NotModified):
-                self._record_success(src, state, None, now)
+                self._record_success(src, state, None, None, got.cache_seconds, now, url)
                 return SourceResult(src.name, "not-modified", seconds=time.monotonic() - started)
-            counts = await self._entries(client, src, got, now)
-            self._record_success(src, state, got, now)
+            feed, counts = await self._entries(fetcher, src, got, now)
+            self._record_success(src, state, got, feed, got.cache_seconds, now, url)
         except (IngestError, StorageError) as exc:
             message = _describe(src.name, exc)
             log.warning(message)
@@ -188,17 +140,14 @@ class Ingestor:
         log.info(result.line())
         return result
 
+    @staticmethod
+    def _learned(state: SourceState) -> bool:
+        return state.moved_count >= LEARN_REDIRECT_AFTER
+
     async def _entries(
-        self, client: httpx.AsyncClient, src: SourceSettings, got: Fetched, now: datetime
-    ) -> _Counts:
-        feed_blob = blobs.put_blob(
-            self.db,
-            got.body,
-            kind="feed",
-            url=got.final_url,
-            content_type=got.content_type,
-            now=now,
-        )
+        self, fetcher: Fetcher, src: SourceSettings, got: Fetched, now: datetime
+    ) -> tuple[ParsedFeed, _Counts]:
+        feed_blob = self._keep(got, "feed", now)
         try:
             feed = parse_feed(got.body, got.final_url, got.content_type)
         except IngestError as exc:
@@ -209,7 +158,7 @@ class Ingestor:
         for entry in feed.entries:
             try:
                 outcome = await self._entry(
-                    client, src, entry, feed_blob, site_names, feed.rights, now
+                    fetcher, src, entry, feed_blob, site_names, feed.rights, now, counts
                 )
             except (IngestError, StorageError) as exc:
                 counts.failed += 1
@@ -217,17 +166,18 @@ class Ingestor:
                 log.warning("%s: item %s: %s", src.name, entry.link or entry.guid, exc)
                 continue
             setattr(counts, outcome, getattr(counts, outcome) + 1)
-        return counts
+        return feed, counts
 
     async def _entry(
         self,
-        client: httpx.AsyncClient,
+        fetcher: Fetcher,
         src: SourceSettings,
         entry: RawEntry,
         feed_blob: str,
         site_names: tuple[str, ...],
         feed_rights: str | None,
         now: datetime,
+        counts: _Counts,
     ) -> str:
         guid = entry_identity(entry)
         new_hash = entry_hash(entry)
@@ -244,7 +194,7 @@ class Ingestor:
             return "unchanged"
         page_html = page_url = page_blob = None
         if decision.action == "insert" and needs_page(entry, src.full_text):
-            page_html, page_url, page_blob = await self._page(client, src, entry, now)
+            page_html, page_url, page_blob = await self._page(fetcher, src, entry, now, counts)
         elif decision.action == "update" and decision.story_id is not None:
             page_html, page_url, page_blob = self._stored_page(decision.story_id)
         draft = process_entry(
@@ -270,32 +220,31 @@ class Ingestor:
         return "unchanged" if added.via == "item" else "duplicate"
 
     async def _page(
-        self, client: httpx.AsyncClient, src: SourceSettings, entry: RawEntry, now: datetime
+        self,
+        fetcher: Fetcher,
+        src: SourceSettings,
+        entry: RawEntry,
+        now: datetime,
+        counts: _Counts,
     ) -> tuple[str | None, str | None, str | None]:
-        """Fetch the article page; a failure falls back to the feed's own text."""
+        """Fetch the article page; a failure falls back to the feed's own text, and says so."""
         assert entry.link
         try:
-            got = await fetch(
-                client,
-                entry.link,
-                max_bytes=self.settings.fetch.max_bytes,
-                accept=ACCEPT_PAGE,
-                now=now,
-            )
+            got = await fetcher.get(entry.link, now=now, page=True, robots=src.robots)
         except FetchError as exc:
+            counts.problems.append(f"{entry.link}: page not used: {exc} (kept the feed's text)")
             log.warning("%s: page %s: %s (using the feed's text)", src.name, entry.link, exc)
             return None, None, None
         if not isinstance(got, Fetched):
             return None, None, None
-        digest = blobs.put_blob(
-            self.db,
-            got.body,
-            kind="page",
-            url=got.final_url,
-            content_type=got.content_type,
-            now=now,
-        )
+        digest = self._keep(got, "page", now)
         return decode_html(got.body, got.content_type), got.final_url, digest
+
+    def _keep(self, got: Fetched, kind: str, now: datetime) -> str:
+        """Store the raw bytes (content-addressed) so that reingest can replay them."""
+        return blobs.put_blob(
+            self.db, got.body, kind=kind, url=got.final_url, content_type=got.content_type, now=now
+        )
 
     def _stored_page(self, story_id: int) -> tuple[str | None, str | None, str | None]:
         details = stories.story_details(self.db, story_id) or {}
@@ -306,43 +255,87 @@ class Ingestor:
         return decode_html(blob.data, blob.content_type), blob.url, blob.hash
 
     def _record_success(
-        self, src: SourceSettings, state: SourceState, got: Fetched | None, now: datetime
+        self,
+        src: SourceSettings,
+        state: SourceState,
+        got: Fetched | None,
+        feed: ParsedFeed | None,
+        cache: float | None,
+        now: datetime,
+        requested: str,
     ) -> None:
+        hints = schedule.Hints(
+            ttl_minutes=feed.ttl_minutes if feed else None,
+            cache_seconds=cache,
+            item_times=tuple(e.published for e in feed.entries if e.published) if feed else (),
+        )
+        verdict = schedule.after_success(
+            name=src.name, now=now, interval=timedelta(seconds=src.interval_seconds), hints=hints
+        )
         new = replace(
             state,
-            next_due=now + timedelta(seconds=src.interval_seconds),
+            next_due=verdict.due,
             last_success=now,
             error_count=0,
-            health="healthy",
+            permanent_errors=0,
+            health=verdict.health,
+            health_reason=f"ok; next in {verdict.due - now} ({verdict.reason})",
         )
         if got is not None:
             new = replace(
                 new, etag=got.etag, last_modified=got.last_modified, final_url=got.final_url
             )
+            new = _track_redirect(new, requested, got)
         sources.save_state(self.db, new, attempt_at=now)
 
     def _record_error(
         self, src: SourceSettings, state: SourceState, exc: Exception, now: datetime
     ) -> None:
-        errors = state.error_count + 1
-        delay = min(
-            timedelta(seconds=src.interval_seconds * (2 ** min(errors - 1, 8))), MAX_BACKOFF
+        verdict = schedule.after_error(
+            name=src.name,
+            now=now,
+            interval=timedelta(seconds=src.interval_seconds),
+            errors=state.error_count,
+            permanent_errors=state.permanent_errors,
+            status=getattr(exc, "status", None),
+            permanent=bool(getattr(exc, "permanent", False)) or _is_parse_error(exc),
+            retry_after=getattr(exc, "retry_after", None),
         )
-        retry = getattr(exc, "retry_after", None)
-        if retry:
-            delay = max(delay, timedelta(seconds=min(float(retry), MAX_BACKOFF.total_seconds())))
+        if verdict.health != state.health:
+            log.warning("%s: health %s -> %s (%s)", src.name, state.health, verdict.health, exc)
         new = replace(
             state,
-            next_due=now + delay,
+            next_due=verdict.due,
             last_error=str(exc),
             last_error_at=now,
-            error_count=errors,
-            health="degraded" if errors < 3 else "failing",
+            error_count=verdict.errors,
+            permanent_errors=verdict.permanent_errors,
+            health=verdict.health,
+            health_reason=verdict.reason,
         )
         try:
             sources.save_state(self.db, new, attempt_at=now)
         except StorageError as store_exc:
             log.error("%s: could not record the error: %s", src.name, store_exc)
+
+
+def _is_parse_error(exc: Exception) -> bool:
+    return isinstance(exc, IngestError) and exc.stage == "parse"
+
+
+def _track_redirect(state: SourceState, requested: str, got: Fetched) -> SourceState:
+    """Count permanent redirects to one place; learned at once for http -> https of one address.
+
+    Once learned, the source is fetched at ``moved_to`` directly (no redirect then: keep it).
+    """
+    if not got.permanent_redirect:
+        if state.moved_to and requested == state.moved_to:
+            return state
+        return replace(state, moved_to=None, moved_count=0)
+    count = state.moved_count + 1 if state.moved_to == got.final_url else 1
+    if requested.startswith("http://") and got.final_url == "https://" + requested[7:]:
+        count = max(count, LEARN_REDIRECT_AFTER)
+    return replace(state, moved_to=got.final_url, moved_count=count)
 
 
 def _describe(source: str, exc: Exception) -> str:

@@ -22,6 +22,7 @@ class Fetched:
     etag: str | None = None
     last_modified: str | None = None
     permanent_redirect: bool = False
+    cache_seconds: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +30,7 @@ class NotModified:
     """The server answered 304: nothing changed since the validators we sent."""
 
     url: str
+    cache_seconds: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,8 +2,10 @@
 
 Built with lxml (XML) and json (JSON Feed), never by string concatenation, so escaping is the
 libraries' job. Each item links to OUR story page, names the credit (``dc:creator`` / author as
-the byline or agency) and points at the original with RSS ``<source url=...>`` / Atom
-``rel="via"`` / JSON Feed ``external_url``. Dates come from the stories, never from the clock, so
+the byline or agency, and the credit line at the top of the content), points at the original
+(Atom ``rel="via"``, JSON Feed ``external_url``, a link at the end of the content) and names its
+source and rights (RSS ``<source>`` + ``dc:rights``, Atom ``<source>`` + ``<rights>``, JSON Feed
+``_wirefeed`` extension). Items are built from stories already cut to their source's policy. Dates come from the stories, never from the clock, so
 an unchanged site produces byte-identical feeds (and the writer can skip them).
 
 No choice of which stories to include (the caller passes them) and no file writing here.
@@ -22,7 +24,7 @@ from typing import TYPE_CHECKING
 from lxml import etree
 
 from publish import meta
-from publish.paths import safe_url, utc
+from publish.paths import host, safe_url, utc
 
 if TYPE_CHECKING:
     from store.types import StoredStory
@@ -60,22 +62,53 @@ class FeedItem:
     source_name: str
     source_url: str | None
     categories: tuple[str, ...]
+    original_url: str | None = None
+    credit: str | None = None
+    rights: str | None = None
 
 
-def feed_item(story: StoredStory, url: str, categories: Sequence[str]) -> FeedItem:
-    """A FeedItem for ``story`` whose page is at the absolute ``url``."""
+def _content(story: StoredStory, credit: str | None, original: str | None) -> str:
+    """The item's HTML: credit line, the body the policy allows, a link to the original."""
+    parts: list[str] = []
+    if credit:
+        parts.append(f"<p><strong>{meta.escape_html(credit)}</strong></p>")
+    if story.body_html:
+        parts.append(meta.clean_body(story.body_html))
+    if original:
+        label = meta.escape_html(host(original) or original)
+        parts.append(
+            f'<p><a href="{meta.escape_html(original)}">Read the original at {label}</a></p>'
+        )
+    if story.rights:
+        parts.append(f"<p><small>{meta.escape_html(story.rights)}</small></p>")
+    return "\n".join(parts)
+
+
+def feed_item(
+    story: StoredStory, url: str, categories: Sequence[str], *, source_feed: str | None = None
+) -> FeedItem:
+    """A FeedItem for ``story`` (already cut to its source's policy) whose page is at ``url``.
+
+    ``source_feed`` is the feed the story came from (RSS ``<source url>``); without it the
+    original article stands in.
+    """
     updated = story.updated if meta.is_updated(story) else story.date
+    original = safe_url(story.url) or safe_url(story.canonical_url)
+    credit = meta.credit_text(story)
     return FeedItem(
         title=story.title,
         url=url,
         published=utc(story.date),
         updated=max(utc(updated), utc(story.date)),
         summary=meta.describe(story, 400),
-        content_html=meta.clean_body(story.body_html) if story.body_html else "",
+        content_html=_content(story, credit, original),
         author=meta.author_name(story),
         source_name=(story.agency or story.source).strip() or story.source,
-        source_url=safe_url(story.url) or safe_url(story.canonical_url),
+        source_url=safe_url(source_feed) or original,
         categories=tuple(categories),
+        original_url=original,
+        credit=credit,
+        rights=story.rights,
     )
 
 
@@ -128,6 +161,8 @@ def rss(info: FeedInfo, items: Sequence[FeedItem]) -> bytes:
             _sub(item, "category", cat)
         if it.source_url:
             _sub(item, "source", it.source_name, url=it.source_url)
+        if it.rights:
+            _sub(item, f"{{{NS_DC}}}rights", it.rights)
         _sub(item, f"{{{NS_DCTERMS}}}modified", meta.iso(it.updated))
     return _serialise(root)
 
@@ -150,8 +185,12 @@ def atom(info: FeedInfo, items: Sequence[FeedItem]) -> bytes:
         _sub(entry, a + "title", it.title)
         _sub(entry, a + "id", it.url)
         _sub(entry, a + "link", rel="alternate", type="text/html", href=it.url)
+        if it.original_url:
+            _sub(entry, a + "link", rel="via", href=it.original_url, title=it.source_name)
         if it.source_url:
-            _sub(entry, a + "link", rel="via", href=it.source_url, title=it.source_name)
+            src = _sub(entry, a + "source")
+            _sub(src, a + "title", it.source_name)
+            _sub(src, a + "link", rel="alternate", href=it.source_url)
         _sub(entry, a + "published", meta.iso(it.published))
         _sub(entry, a + "updated", meta.iso(it.updated))
         if it.author:
@@ -161,6 +200,8 @@ def atom(info: FeedInfo, items: Sequence[FeedItem]) -> bytes:
         _sub(entry, a + "summary", it.summary)
         if it.content_html:
             _sub(entry, a + "content", it.content_html, type="html")
+        if it.rights:
+            _sub(entry, a + "rights", it.rights)
     return _serialise(root)
 
 
@@ -177,12 +218,20 @@ def json_feed(info: FeedInfo, items: Sequence[FeedItem]) -> bytes:
             "date_published": meta.iso(it.published),
             "date_modified": meta.iso(it.updated),
         }
-        if it.source_url:
-            entry["external_url"] = it.source_url
+        if it.original_url:
+            entry["external_url"] = it.original_url
         if it.author:
             entry["authors"] = [{"name": it.author}]
         if it.categories:
             entry["tags"] = list(it.categories)
+        extension: dict[str, object] = {"source": {"name": it.source_name}}
+        if it.source_url:
+            extension["source"] = {"name": it.source_name, "url": it.source_url}
+        if it.credit:
+            extension["credit"] = it.credit
+        if it.rights:
+            extension["rights"] = it.rights
+        entry["_wirefeed"] = extension
         entries.append(entry)
     doc = {
         "version": "https://jsonfeed.org/version/1.1",

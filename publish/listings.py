@@ -1,9 +1,11 @@
 """Pure listing logic: which stories go on which page, in which order.
 
 Newest first everywhere (by ``story.date``, then id). Groups stories per configured section,
-paginates, finds previous/next in a section, the recent stories, related stories (shared
-significant title/body terms through a small inverted index), and the home page's latest per
-section. It also gives each story its output path, resolving collisions.
+finds previous/next in a section, the recent stories, related stories (shared significant
+title/body terms within a window of older stories of the same section, so that new stories
+leave older pages alone), and the home page's latest per section. It also gives each story its
+output path, resolving collisions (``assign_paths``; ``plan`` keeps published paths stable).
+Pagination lives in ``archive``.
 
 Deliberately no rendering, no file system, no clock and no database: frozen data in, frozen data
 out. Section names a story carries that are not configured are ignored (no page to link to).
@@ -13,7 +15,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -26,7 +27,6 @@ if TYPE_CHECKING:
 
 _WORD = re.compile(r"[^\W\d_]{4,}", re.UNICODE)
 _BODY_WORDS = 60
-_MAX_DF = 40  # a term in more stories than this is too common to relate them
 _STOP_WORDS = """
     about above after again against also among amid been before being below between both could
     does doing down during each even ever from further have having here into just last least
@@ -45,16 +45,6 @@ class Section:
 
     name: str
     slug: str
-
-
-@dataclass(frozen=True, slots=True)
-class ListingPage:
-    """Page ``number`` (1-based) of ``total`` in a section's listing."""
-
-    section: Section
-    number: int
-    total: int
-    stories: tuple[StoredStory, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,16 +102,6 @@ def group_by_section(
     return {slug: tuple(items) for slug, items in groups.items()}
 
 
-def paginate(section: Section, stories: Sequence[StoredStory], per_page: int) -> list[ListingPage]:
-    """Split a section's stories into pages of ``per_page``; an empty section has one page."""
-    per_page = max(1, per_page)
-    total = max(1, math.ceil(len(stories) / per_page))
-    return [
-        ListingPage(section, n + 1, total, tuple(stories[n * per_page : (n + 1) * per_page]))
-        for n in range(total)
-    ]
-
-
 def neighbours(section: Section, stories: Sequence[StoredStory], story_id: int) -> Neighbours:
     """The older and newer story next to ``story_id`` in ``stories`` (newest first)."""
     for i, story in enumerate(stories):
@@ -165,36 +145,33 @@ def terms(story: StoredStory) -> frozenset[str]:
     return frozenset(w for w in words if w not in _STOP)
 
 
-def related_map(
-    stories: Sequence[StoredStory], n: int, *, min_shared: int = 2
-) -> dict[int, tuple[StoredStory, ...]]:
-    """story id -> up to ``n`` stories sharing the most significant (rare) terms with it.
+def related_in_window(
+    own: frozenset[str],
+    window: Sequence[tuple[StoredStory, frozenset[str]]],
+    n: int,
+    *,
+    min_shared: int = 2,
+) -> tuple[StoredStory, ...]:
+    """Up to ``n`` stories of ``window`` sharing the most significant terms with ``own``.
 
-    ``stories`` must be newest first. A candidate must share ``min_shared`` terms; candidates
-    are ranked by the summed inverse document frequency of the shared terms, ties to the newer.
-    Terms in more than max(3, 5%) of stories, or in more than ``_MAX_DF``, are ignored as too
-    common; that also bounds the work per story (terms x _MAX_DF).
+    ``window`` is a story's older neighbours in its section (newest first) with their terms;
+    it is the only corpus consulted, so the answer changes only when the window does (a new
+    story never changes an older story's related list). Document frequencies are counted in
+    the window; a term in more than max(3, a quarter) of it is too common to relate stories.
+    A candidate must share ``min_shared`` such terms; rank by summed inverse document
+    frequency, ties to the newer story.
     """
-    story_terms = [terms(s) for s in stories]
-    postings: dict[str, list[int]] = defaultdict(list)
-    for i, ts in enumerate(story_terms):
-        for t in ts:
-            postings[t].append(i)
-    cap = min(max(3, len(stories) // 20), _MAX_DF)
-    total = len(stories)
-    weight = {t: math.log(1 + total / len(ix)) for t, ix in postings.items() if 1 < len(ix) <= cap}
-    result: dict[int, tuple[StoredStory, ...]] = {}
-    for i, ts in enumerate(story_terms):
-        scores: dict[int, float] = defaultdict(float)
-        shared: dict[int, int] = defaultdict(int)
-        for t in ts:
-            w = weight.get(t)
-            if w is None:
-                continue
-            for j in postings[t]:
-                if j != i:
-                    scores[j] += w
-                    shared[j] += 1
-        best = sorted((j for j in scores if shared[j] >= min_shared), key=lambda j: (-scores[j], j))
-        result[stories[i].id] = tuple(stories[j] for j in best[:n])
-    return result
+    total = len(window) + 1
+    df = dict.fromkeys(own, 1)
+    for _, ts in window:
+        for t in own & ts:
+            df[t] += 1
+    cap = max(3, total // 4)
+    weight = {t: math.log(1 + total / d) for t, d in df.items() if 1 < d <= cap}
+    scored: list[tuple[float, int, StoredStory]] = []
+    for pos, (story, ts) in enumerate(window):
+        shared = [weight[t] for t in own & ts if t in weight]
+        if len(shared) >= min_shared:
+            scored.append((-sum(shared), pos, story))
+    scored.sort(key=lambda x: (x[0], x[1]))
+    return tuple(s for _, _, s in scored[:n])

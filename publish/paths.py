@@ -22,6 +22,7 @@ _SAFE_SCHEMES = ("http", "https")
 HOME = "index.html"
 NOT_FOUND = "404.html"
 STYLESHEET = "static/style.css"
+STATUS = "status/index.html"
 
 
 def utc(dt: datetime) -> datetime:
@@ -51,9 +52,11 @@ def story_path(day: datetime, slug: str) -> str:
     return f"{d:%Y}/{d:%m}/{d:%d}/{slug}/index.html"
 
 
-def section_path(slug: str, page: int = 1) -> str:
-    """'section/<slug>/index.html', or 'section/<slug>/page/<n>/index.html' for page n > 1."""
-    if page <= 1:
+def section_path(slug: str, page: int = 0) -> str:
+    """The section front 'section/<slug>/index.html', or archive page n >= 1 of the section:
+    'section/<slug>/page/<n>/index.html'. Archive pages count from the oldest stories (see
+    ``archive``), so a page's contents do not move when new stories arrive."""
+    if page <= 0:
         return f"section/{slug}/index.html"
     return f"section/{slug}/page/{page}/index.html"
 

@@ -21,10 +21,12 @@ import jinja2
 from markupsafe import Markup
 
 from publish import meta
-from publish.listings import ListingPage, Neighbours, Section
+from publish.archive import Listing
+from publish.listings import Neighbours, Section
 from publish.paths import (
     HOME,
     NOT_FOUND,
+    STATUS,
     STYLESHEET,
     absolute,
     host,
@@ -66,7 +68,7 @@ class Links:
     def story(self, story: StoredStory) -> str:
         return self.to(self.site.paths[story.id])
 
-    def section(self, section: Section, page: int = 1) -> str:
+    def section(self, section: Section, page: int = 0) -> str:
         return self.to(section_path(section.slug, page))
 
 
@@ -130,19 +132,21 @@ def render_home(
     return _render("home.html", latest=latest, top=top, **ctx)
 
 
-def render_section(site: Site, listing: ListingPage, recent: Sequence[StoredStory]) -> bytes:
+def render_section(site: Site, listing: Listing, recent: Sequence[StoredStory]) -> bytes:
+    """A section front (``recent`` in its sidebar) or an archive page (no sidebar: stable)."""
     sec, n = listing.section, listing.number
     here = section_path(sec.slug, n)
-    title = sec.name if n == 1 else f"{sec.name}, page {n}"
-    ctx = _common(site, here, title=title, description=f"Latest {sec.name} news.", current=sec.slug)
+    title = sec.name if listing.is_front else f"{sec.name}: archive page {n}"
+    description = f"Latest {sec.name} news." if listing.is_front else f"Older {sec.name} news."
+    ctx = _common(site, here, title=title, description=description, current=sec.slug)
     links: Links = ctx["links"]
     return _render(
         "section.html",
         listing=listing,
-        recent=recent,
+        recent=recent if listing.is_front else (),
         section_feed=section_file(sec.slug, "feed.xml"),
-        newer_href=links.section(sec, n - 1) if n > 1 else None,
-        older_href=links.section(sec, n + 1) if n < listing.total else None,
+        newer_href=links.section(sec, listing.newer) if listing.newer is not None else None,
+        older_href=links.section(sec, listing.older) if listing.older is not None else None,
         **ctx,
     )
 
@@ -153,8 +157,9 @@ def render_story(
     *,
     neighbours: Neighbours | None,
     related: Sequence[StoredStory],
-    recent: Sequence[StoredStory],
+    mode: str = "full",
 ) -> bytes:
+    """A story page; ``story`` is already cut to its source's policy (``mode``)."""
     here = site.paths[story.id]
     sections = site.story_sections.get(story.id, ())
     ctx = _common(
@@ -192,7 +197,7 @@ def render_story(
         also=also,
         neighbours=neighbours,
         related=related,
-        recent=recent,
+        mode=mode,
         jsonld=Markup(meta.json_ld(article)),
         **ctx,
     )
@@ -202,3 +207,21 @@ def render_not_found(site: Site, recent: Sequence[StoredStory]) -> bytes:
     ctx = _common(site, NOT_FOUND, title="Page not found", description="Page not found.")
     ctx["links"] = Links(site, NOT_FOUND, base=site.base_url)
     return _render("404.html", recent=recent, **ctx)
+
+
+def render_gone(site: Site, here: str) -> bytes:
+    """The page left at the address of a story that is no longer available (410 in spirit)."""
+    ctx = _common(
+        site,
+        here,
+        title="Story no longer available",
+        description="This story is no longer available.",
+    )
+    ctx["og_type"] = "article"
+    return _render("gone.html", **ctx)
+
+
+def render_status(site: Site, status: Any, chart: str) -> bytes:
+    """The operator status page; ``chart`` is inline SVG made by ``chart.hourly_chart``."""
+    ctx = _common(site, STATUS, title="Status", description=f"Operator status of {site.title}.")
+    return _render("status.html", status=status, chart=Markup(chart), **ctx)

@@ -80,7 +80,17 @@ _V2 = [
     "CREATE INDEX ix_revision_story ON story_revision (story_id, seen_at)",
 ]
 
-MIGRATIONS: tuple[tuple[int, list[str]], ...] = ((1, _V1), (2, _V2))
+# Version 3: scheduling and health: permanent-error runs, learned redirects, host-wide delays.
+_V3 = [
+    "ALTER TABLE source_state ADD COLUMN permanent_errors INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE source_state ADD COLUMN moved_to VARCHAR",
+    "ALTER TABLE source_state ADD COLUMN moved_count INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE source_state ADD COLUMN health_reason VARCHAR",
+    """CREATE TABLE host_state (
+        host VARCHAR PRIMARY KEY, not_before {ts} NOT NULL, reason VARCHAR NOT NULL DEFAULT '')""",
+]
+
+MIGRATIONS: tuple[tuple[int, list[str]], ...] = ((1, _V1), (2, _V2), (3, _V3))
 LATEST = MIGRATIONS[-1][0]
 
 

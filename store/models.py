@@ -32,6 +32,19 @@ class SourceRow(SQLModel, table=True):
     final_url: str | None = None
     lease_owner: str | None = None
     lease_until: datetime | None = None
+    permanent_errors: int = 0
+    moved_to: str | None = None
+    moved_count: int = 0
+    health_reason: str | None = None
+
+
+class HostRow(SQLModel, table=True):
+    """A host that asked us (429/503 with Retry-After) not to come back before a time."""
+
+    __tablename__ = "host_state"
+    host: str = Field(primary_key=True)
+    not_before: datetime
+    reason: str = ""
 
 
 class BlobRow(SQLModel, table=True):

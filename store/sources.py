@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from sqlalchemy import delete, insert, select, update
 
 from store.db import Database
-from store.models import SourceRow
+from store.models import HostRow, SourceRow
 from store.types import SourceState
 
 T = SourceRow.__table__  # type: ignore[attr-defined]
@@ -90,6 +90,36 @@ def reset_source(db: Database, name: str) -> bool:
             conn.execute(
                 update(T)
                 .where(T.c.name == name)
-                .values(error_count=0, health="new", next_due=None, last_error=None)
+                .values(
+                    error_count=0,
+                    permanent_errors=0,
+                    health="new",
+                    health_reason="reset by the operator",
+                    next_due=None,
+                    last_error=None,
+                )
             ).rowcount
         )
+
+
+H = HostRow.__table__  # type: ignore[attr-defined]
+
+
+def host_not_before(db: Database, host: str) -> datetime | None:
+    """Until when ``host`` asked not to be contacted (None: no such request on record)."""
+    with db.read() as conn:
+        value = conn.execute(select(H.c.not_before).where(H.c.host == host)).scalar()
+    return _aware(value)
+
+
+def delay_host(db: Database, host: str, until: datetime, reason: str) -> None:
+    """Record that ``host`` must not be contacted before ``until`` (keeps the later time)."""
+    current = host_not_before(db, host)
+    if current is not None and current >= until:
+        return
+    with db.begin() as conn:
+        done = conn.execute(
+            update(H).where(H.c.host == host).values(not_before=_utc(until), reason=reason)
+        ).rowcount
+        if not done:
+            conn.execute(insert(H).values(host=host, not_before=_utc(until), reason=reason))

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from store.db import Database
 from store.models import ItemRow, SectionRow, StoryRow
+from store.sections import in_section, pinned_sections
 from store.slugs import slugify, with_suffix
 from store.types import AlsoAt, Known, NewStory, SectionAssignment, StoredStory
 
@@ -252,7 +253,7 @@ def list_stories(
     order = func.coalesce(S.c.published, S.c.first_seen)
     q = select(S).order_by(order.desc(), S.c.id.desc())
     if section is not None:
-        q = q.where(S.c.id.in_(select(SEC.c.story_id).where(SEC.c.section == section)))
+        q = q.where(in_section(db, S.c.id, section))  # sections engine: rule-placed or pinned
     if source is not None:
         q = q.where(S.c.source == source)
     if since is not None:
@@ -313,6 +314,8 @@ def _hydrate(conn: Connection, rows: Sequence[Row[Any]]) -> list[StoredStory]:
             .order_by(SEC.c.story_id, SEC.c.section)
         ):
             sections[r.story_id].append(r.section)
+        for sid, pinned in pinned_sections(conn, chunk).items():  # sections engine: editor pins
+            sections[sid] = sorted(set(sections[sid]) | set(pinned))
         for r in conn.execute(
             select(I.c.story_id, I.c.source, I.c.guid, I.c.url, I.c.title)
             .where(I.c.story_id.in_(chunk))

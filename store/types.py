@@ -65,6 +65,10 @@ class SourceState:
     error_count: int = 0
     health: str = "new"
     final_url: str | None = None
+    permanent_errors: int = 0
+    moved_to: str | None = None
+    moved_count: int = 0
+    health_reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

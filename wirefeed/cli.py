@@ -80,7 +80,7 @@ def ingest(ctx: Context, names: tuple[str, ...], force: bool) -> None:
         click.echo(r.line())
         for problem in r.problems:
             click.echo(f"  ! {problem}")
-    if results and all(r.status == "error" for r in results):
+    if results and all(r.status in ("error", "skipped") for r in results):
         sys.exit(1)
 
 
@@ -178,18 +178,25 @@ def serve(ctx: Context, port: int) -> None:
     serve_site(ctx.settings.publish.output_dir, port)
 
 
-@cli.command()
+@cli.group(invoke_without_command=True)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per source.")
-@pass_ctx
-def sources(ctx: Context, as_json: bool) -> None:
+@click.pass_context
+def sources(click_ctx: click.Context, as_json: bool) -> None:
     """List the configured sources with their health: last success, last error, next due.
+
+    A source that moved (permanent redirects, learned) is shown with the config change to make.
 
     \b
     Example:
       wirefeed sources --json
+      wirefeed sources reset reuters-world
     """
+    if click_ctx.invoked_subcommand is not None:
+        return
     from store.sources import get_state
 
+    ctx = click_ctx.find_object(Context)
+    assert ctx is not None
     rows = []
     for src in ctx.settings.sources:
         st = get_state(ctx.db, src.name)
@@ -198,11 +205,13 @@ def sources(ctx: Context, as_json: bool) -> None:
                 "name": src.name,
                 "enabled": src.enabled,
                 "health": st.health,
+                "health_reason": st.health_reason,
                 "last_success": st.last_success.isoformat() if st.last_success else None,
                 "last_error": st.last_error,
                 "errors": st.error_count,
                 "next_due": st.next_due.isoformat() if st.next_due else "now",
                 "url": src.url,
+                "moved_to": st.moved_to if st.moved_count >= 3 else None,
             }
         )
     if as_json:
@@ -219,6 +228,28 @@ def sources(ctx: Context, as_json: bool) -> None:
         )
         if row["last_error"]:
             click.echo(f"  last error ({row['errors']} in a row): {row['last_error']}")
+        if row["moved_to"]:
+            click.echo(f'  moved permanently: set url = "{row["moved_to"]}" in the config')
+
+
+@sources.command("reset")
+@click.argument("name")
+@pass_ctx
+def sources_reset(ctx: Context, name: str) -> None:
+    """Revive a source: clear its errors and health, make it due now.
+
+    \b
+    Example:
+      wirefeed sources reset reuters-world
+    """
+    from store.sources import reset_source
+
+    if name not in {s.name for s in ctx.settings.sources}:
+        fail(f"unknown source {name!r}; see 'wirefeed sources'")
+    if not reset_source(ctx.db, name):
+        click.echo(f"{name}: nothing to reset (never fetched)")
+        return
+    click.echo(f"{name}: reset; due now")
 
 
 @cli.group("config")

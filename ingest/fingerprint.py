@@ -1,0 +1,143 @@
+"""Near-duplicate fingerprints and text similarity over word shingles of a story body.
+
+``shingle_set(text)`` reduces a body to the set of 64-bit hashes of its 3-word shingles, after
+normalizing the words (case, punctuation, honorifics such as "Mr.", articles, "percent"/"%")
+and dropping shingles made only of stopwords (they are shared by unrelated stories).
+``fingerprint(text)`` is a one-permutation MinHash of that set: the shingles are split into
+``BANDS`` bins by hash and each bin keeps its smallest member. Two bodies share a bin value with
+probability about their Jaccard similarity, so a copy that keeps 60 % of a story still shares at
+least one of four values 97 % of the time, which SimHash (whose bits drift with every cut
+paragraph) cannot offer. Each value is the key of one indexed column in the persisted index
+(``store.fingerprints``): one look-up is ``BANDS`` index probes.
+
+``similarity(a, b)`` is the confirming score computed on the two texts (Jaccard and containment
+of the shingle sets, plus agreement of the numbers they quote). This module does not decide
+whether two stories are the same (``ingest.dedupe.same_story`` does, with its guards) and does no
+I/O.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+SHINGLE_WORDS = 3
+BANDS = 4  # one indexed column per band in store.fingerprints; changing it needs a migration
+VALUE_BITS = 31  # stored band values fit a signed 32-bit column on every database
+MIN_WORDS = 20  # shorter bodies get no fingerprint: too little text to tell stories apart
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+# Words that never distinguish one copy from another: honorifics that outlets add or drop ("Mr.
+# Miller" for "Miller"), articles, and the spellings of percent ("5 percent", "5 per cent", "5%").
+_DROP = frozenset({"mr", "mrs", "ms", "dr", "the", "a", "an", "percent", "pct", "per", "cent"})
+# Function words: a shingle made only of these ("said on the", "in a statement" without content)
+# appears in most stories, so it would only add false candidates.
+STOPWORDS = frozenset(
+    """
+    about above after again against all also am and any are as at be because been before being
+    below between both but by can could did do does doing down during each few for from further
+    had has have having he her here hers him his how i if in into is it its itself just me more
+    most my no nor not now of off on once only or other our ours out over own said same says she
+    should so some such than that their theirs them then there these they this those through to
+    too under until up very was we were what when where which while who whom why will with would
+    you your told added
+    """.split()
+)
+
+
+def words_of(text: str) -> list[str]:
+    """The normalized words of ``text``: lower case, ``\\w+`` tokens, noise words dropped."""
+    return [w for w in _WORD.findall(text.casefold()) if w not in _DROP]
+
+
+def _hash64(value: str) -> int:
+    return int.from_bytes(hashlib.blake2b(value.encode(), digest_size=8).digest(), "big")
+
+
+def shingle_set(text: str, size: int = SHINGLE_WORDS) -> frozenset[int]:
+    """64-bit hashes of the ``size``-word shingles of ``text`` that hold a content word."""
+    words = words_of(text)
+    if len(words) < size:
+        return frozenset([_hash64(" ".join(words))]) if words else frozenset()
+    content = [w not in STOPWORDS for w in words]
+    out = set()
+    for i in range(len(words) - size + 1):
+        if any(content[i : i + size]):
+            out.add(_hash64(" ".join(words[i : i + size])))
+    return frozenset(out)
+
+
+@dataclass(frozen=True, slots=True)
+class Fingerprint:
+    """The band values of a body (``None`` for an empty bin) and its normalized word count."""
+
+    bands: tuple[int | None, ...]
+    words: int
+
+    @property
+    def usable(self) -> bool:
+        return self.words >= MIN_WORDS and any(b is not None for b in self.bands)
+
+
+def bands_of(shingles: frozenset[int], bands: int = BANDS) -> tuple[int | None, ...]:
+    """One-permutation MinHash: the smallest hash in each of ``bands`` bins, as a 31-bit key.
+
+    The bin is chosen by ``hash % bands`` and the minimum by the whole hash, whose high bits are
+    therefore mostly zero; the stored key is taken from the bits just above the bin's, which are
+    independent of both, so keys are uniform over 2^31.
+    """
+    mins: list[int | None] = [None] * bands
+    for h in shingles:
+        b = h % bands
+        current = mins[b]
+        if current is None or h < current:
+            mins[b] = h
+    mask = (1 << VALUE_BITS) - 1
+    return tuple(None if m is None else (m // bands) & mask for m in mins)
+
+
+def fingerprint(text: str) -> Fingerprint:
+    """The fingerprint of a story body (plain text, as stored in ``body_text``)."""
+    words = len(words_of(text))
+    if words < MIN_WORDS:
+        return Fingerprint(bands=(None,) * BANDS, words=words)
+    return Fingerprint(bands=bands_of(shingle_set(text)), words=words)
+
+
+@dataclass(frozen=True, slots=True)
+class Similarity:
+    """How much two bodies share: ``jaccard`` and ``containment`` of their shingle sets (the
+    share of the smaller set found in the larger), and ``numbers``: the share of the distinct
+    numbers quoted by the shorter text that the longer one quotes too (1.0 when it quotes fewer
+    than three)."""
+
+    jaccard: float
+    containment: float
+    numbers: float
+    overlap_words: float  # Jaccard of the content-word sets: same subject, even when rewritten
+
+
+def numbers_of(text: str) -> frozenset[str]:
+    return frozenset(n.replace(",", "") for n in _NUMBER.findall(text))
+
+
+def content_words(text: str) -> frozenset[str]:
+    return frozenset(w for w in words_of(text) if w not in STOPWORDS and len(w) > 2)
+
+
+def similarity(a: str, b: str) -> Similarity:
+    """The confirming score of two bodies, computed on the texts themselves."""
+    sa, sb = shingle_set(a), shingle_set(b)
+    if not sa or not sb:
+        return Similarity(0.0, 0.0, 0.0, 0.0)
+    common = len(sa & sb)
+    jaccard = common / len(sa | sb)
+    containment = common / min(len(sa), len(sb))
+    na, nb = numbers_of(a), numbers_of(b)
+    short, long_ = (na, nb) if len(sa) <= len(sb) else (nb, na)
+    numbers = 1.0 if len(short) < 3 else len(short & long_) / len(short)
+    wa, wb = content_words(a), content_words(b)
+    overlap = len(wa & wb) / len(wa | wb) if wa and wb else 0.0
+    return Similarity(jaccard, containment, numbers, overlap)
