@@ -9,7 +9,14 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 _INTERVAL_RE = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
@@ -70,6 +77,20 @@ class FetchSettings(_Strict):
     per_host: Annotated[int, Field(ge=1, le=32)] = 2
     http2: bool = True
     proxy: str | None = None
+
+
+class ServiceSettings(_Strict):
+    """The background service (``wirefeed run``)."""
+
+    tick: str | int = "30s"
+    metrics_port: Annotated[int, Field(ge=0, le=65535)] = 0
+    metrics_file: str | None = None
+
+    @field_validator("tick")
+    @classmethod
+    def _tick(cls, v: str | int) -> str | int:
+        parse_interval(v)
+        return v
 
 
 class ExtractRules(_Strict):
@@ -157,6 +178,20 @@ class SectionRule(_Strict):
     def _one_or_many(cls, v: object) -> object:
         return (v,) if isinstance(v, str) else v
 
+    @field_validator("match")
+    @classmethod
+    def _regexes_compile(cls, v: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        if info.data.get("kind") == "regex":
+            for pattern in v:
+                try:
+                    re.compile(pattern)
+                except re.error as exc:
+                    rule = info.data.get("id", "?")
+                    raise ValueError(
+                        f"rule {rule!r}: invalid regular expression {pattern!r}: {exc}"
+                    ) from None
+        return v
+
     @model_validator(mode="after")
     def _consistent(self) -> SectionRule:
         terms = [t for t in self.match if t.strip()]
@@ -166,14 +201,6 @@ class SectionRule(_Strict):
             raise ValueError(f"rule {self.id!r}: field applies only to keyword and regex rules")
         if self.exclude and (self.weight is not None or self.fallback):
             raise ValueError(f"rule {self.id!r}: an exclusion takes no weight and no fallback")
-        if self.kind == "regex":
-            for pattern in self.match:
-                try:
-                    re.compile(pattern)
-                except re.error as exc:
-                    raise ValueError(
-                        f"rule {self.id!r}: invalid regular expression {pattern!r}: {exc}"
-                    ) from None
         return self
 
     @property
@@ -238,6 +265,7 @@ class Settings(_Strict):
     database: DatabaseSettings = DatabaseSettings()
     publish: PublishSettings = PublishSettings()
     fetch: FetchSettings = FetchSettings()
+    service: ServiceSettings = ServiceSettings()
     sources: tuple[SourceSettings, ...] = ()
     sections: tuple[SectionSettings, ...] = ()
     sectioning: SectioningSettings = SectioningSettings()  # sections engine

@@ -137,7 +137,7 @@ class Ingestor:
             problems=tuple(counts.problems),
             seconds=time.monotonic() - started,
         )
-        log.info(result.line())
+        log.debug(result.line())
         return result
 
     @staticmethod

@@ -79,7 +79,9 @@ def listing_specs(ctx: Context) -> list[Spec]:
             listing = dataclasses.replace(lst, stories=shown)
             path = section_path(sec.slug, lst.number)
             recent = top if lst.is_front else ()
-            key = fingerprint(ctx.site_key, path, lst.older, lst.newer, ctx.sig(shown), ctx.sig(recent))
+            key = fingerprint(
+                ctx.site_key, path, lst.older, lst.newer, ctx.sig(shown), ctx.sig(recent)
+            )
             spec = Spec(path, key, _bind(render.render_section, ctx.site, listing, recent))
             (fronts if lst.is_front else archives).append(spec)
     specs = archives + fronts
@@ -136,7 +138,11 @@ def feed_specs(ctx: Context, stories: Sequence[StoredStory], section: Section | 
 
     sig = ctx.sig(stories)
     out = []
-    for name, make in (("feed.xml", feeds.rss), ("atom.xml", feeds.atom), ("feed.json", feeds.json_feed)):
+    for name, make in (
+        ("feed.xml", feeds.rss),
+        ("atom.xml", feeds.atom),
+        ("feed.json", feeds.json_feed),
+    ):
         path = prefix + name
         out.append(Spec(path, fingerprint(ctx.site_key, path, sig), _feed(make, info(name), items)))
     return out
@@ -151,7 +157,9 @@ def _feed(
 
 
 def _robots(base_url: str) -> bytes:
-    return f"User-agent: *\nAllow: /\nDisallow: /status/\n\nSitemap: {base_url}sitemap.xml\n".encode()
+    return (
+        f"User-agent: *\nAllow: /\nDisallow: /status/\n\nSitemap: {base_url}sitemap.xml\n".encode()
+    )
 
 
 def sitemap_specs(ctx: Context, listing_paths: Sequence[str]) -> list[Spec]:

@@ -1,40 +1,60 @@
-"""Publish the site: read stories from the store, build every page, write what changed.
+"""Publish the site: read stories and source states from the store, plan, write what changed.
 
-The one module in ``publish`` that imports ``store``; everything it calls is the pure core
-(``site.build_site``) and the writer (``write.write_site``). It does no rendering itself.
+The one module in ``publish`` that imports ``store``. It reads the last run's record from the
+output directory, lets the pure planner (``plan.plan_site``) decide which pages to render, and
+hands them to the writer (``write.write_pages``). It does no rendering or deciding itself.
+
+Every run still loads every stored story: the planner needs their digests to know what changed
+(see README: a store query for "changed since" would make that cheaper at large sizes).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from publish.site import build_site
+from publish import listings, status
+from publish.listings import Section
+from publish.plan import plan_site
 from publish.types import PublishReport
-from publish.write import write_site
+from publish.write import read_registry, write_pages
+from store.sources import all_states
 from store.stories import list_stories
 
 if TYPE_CHECKING:
     from config.settings import Settings
     from store.db import Database
-    from store.types import StoredStory
+    from store.types import SourceState, StoredStory
 
 
 def publish_stories(
-    stories: Sequence[StoredStory], settings: Settings, *, full: bool = False, now: datetime
+    stories: Sequence[StoredStory],
+    settings: Settings,
+    *,
+    full: bool = False,
+    now: datetime,
+    states: Mapping[str, SourceState] | None = None,
 ) -> PublishReport:
-    """Build the site from ``stories`` and write it; ``full`` rewrites unchanged files too."""
-    pages = build_site(stories, settings, now)
-    report = write_site(pages, settings.publish.output_dir, force=full)
+    """Publish ``stories`` incrementally (``full`` re-renders and rewrites everything)."""
+    out = settings.publish.output_dir
+    lookup = listings.section_lookup(settings.sections)
+    sections = [Section(s.name, s.slug) for s in settings.sections]
+    data = status.summarize(
+        stories, states or {}, [s.name for s in settings.sources], sections, lookup, now
+    )
+    plan = plan_site(stories, settings, now, read_registry(out), full=full, status=data)
+    report = write_pages(plan.pages, out, paths=plan.paths, registry=plan.registry, force=full)
     return PublishReport(
         files_written=report.files_written,
-        files_unchanged=report.files_unchanged,
-        stories=len({s.id for s in stories}),
+        files_unchanged=len(plan.paths) - len({p.path for p in plan.pages}),
+        stories=plan.stories,
         sections=len(settings.sections),
-        output_dir=str(Path(settings.publish.output_dir).resolve()),
+        output_dir=str(Path(out).resolve()),
         files_removed=report.files_removed,
+        pages_rendered=len(plan.pages),
+        stories_gone=plan.gone,
     )
 
 
@@ -42,4 +62,4 @@ def publish_site(
     db: Database, settings: Settings, *, full: bool = False, now: datetime
 ) -> PublishReport:
     """Publish every stored story (``store.stories.list_stories``) to ``settings.publish``."""
-    return publish_stories(list_stories(db), settings, full=full, now=now)
+    return publish_stories(list_stories(db), settings, full=full, now=now, states=all_states(db))

@@ -27,7 +27,12 @@ class WriteReport:
 
 @dataclass(frozen=True, slots=True)
 class PublishReport:
-    """What one publish run did; ``output_dir`` is the resolved absolute directory."""
+    """What one publish run did; ``output_dir`` is the resolved absolute directory.
+
+    ``files_unchanged`` counts files of the site this run did not need to touch (not rendered,
+    or rendered to the same bytes); ``pages_rendered`` counts renders (a page written first
+    without a link to a not-yet-written page counts twice); ``stories_gone`` counts addresses
+    now showing the "no longer available" page."""
 
     files_written: int
     files_unchanged: int
@@ -35,3 +40,5 @@ class PublishReport:
     sections: int
     output_dir: str
     files_removed: int = 0
+    pages_rendered: int = 0
+    stories_gone: int = 0

@@ -8,9 +8,13 @@ recorded in the manifest, or, with no record, the same bytes on disk). Every pat
 checked twice: syntactically (no absolute paths, no '..', no backslashes) and after resolving
 symlinks (it must stay under the resolved output directory).
 
-Files written by an earlier run and no longer produced are removed: the writer records what it
-wrote in ``.wirefeed-manifest.json`` and only ever removes files listed there, never anything
-else that happens to live in the output directory.
+Files written by an earlier run and no longer part of the site are removed (after the new
+pages are in place): the writer records what it wrote in ``.wirefeed-manifest.json`` and only
+ever removes files listed there, never anything else that happens to live in the output
+directory. The manifest also carries the publish record (``registry``) and is replaced last,
+so a run killed half-way leaves the previous record and the next run redoes the work. A lock
+file serialises publish runs; temporary files left by a killed run are swept from the
+directories written next.
 
 No rendering here and no decisions about content.
 """
@@ -18,17 +22,20 @@ No rendering here and no decisions about content.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from publish.errors import UnsafePathError, WriteError
+from publish.registry import Registry, from_json, to_json
 from publish.types import Page, WriteReport
 
 MANIFEST = ".wirefeed-manifest.json"
+LOCK = ".wirefeed-lock"
 _TMP_PREFIX = ".wirefeed-tmp-"
 
 
@@ -96,15 +103,49 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _read_manifest(root: Path) -> dict[str, str]:
+def _load_manifest(root: Path) -> dict[str, object]:
     try:
         data = json.loads((root / MANIFEST).read_text("utf-8"))
     except (OSError, ValueError):
         return {}
-    files = data.get("files") if isinstance(data, dict) else None
+    return data if isinstance(data, dict) else {}
+
+
+def _manifest_files(data: dict[str, object]) -> dict[str, str]:
+    files = data.get("files")
     if not isinstance(files, dict):
         return {}
     return {str(k): str(v) for k, v in files.items()}
+
+
+def read_registry(output_dir: str | Path) -> Registry:
+    """The publish record left by the last complete run in ``output_dir`` (EMPTY if none)."""
+    return from_json(_load_manifest(Path(output_dir)).get("publish"))
+
+
+def _sweep_temps(directory: Path) -> None:
+    """Remove temporary files a killed run left in ``directory`` (we hold the publish lock)."""
+    try:
+        names = [e.name for e in os.scandir(directory) if e.name.startswith(_TMP_PREFIX)]
+    except OSError:
+        return
+    for name in names:
+        with contextlib.suppress(OSError):
+            os.unlink(directory / name)
+
+
+@contextlib.contextmanager
+def publish_lock(root: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``root`` so two publish runs never interleave their writes."""
+    try:
+        fd = os.open(root / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise WriteError(f"cannot create lock file: {exc}", path=LOCK) from exc
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
 
 
 def _remove_stale(root: Path, stale: Iterable[str]) -> int:
@@ -131,50 +172,78 @@ def _remove_stale(root: Path, stale: Iterable[str]) -> int:
     return removed
 
 
+def _open_root(output_dir: str | Path) -> Path:
+    try:
+        Path(output_dir).mkdir(parents=True, exist_ok=True)
+        return Path(output_dir).resolve(strict=True)
+    except OSError as exc:
+        raise WriteError(f"cannot create output directory: {exc}", path=str(output_dir)) from exc
+
+
 def write_site(
     pages: Sequence[Page], output_dir: str | Path, *, force: bool = False
 ) -> WriteReport:
-    """Write ``pages`` under ``output_dir`` (created if missing); see the module docstring.
+    """Write ``pages`` (the whole site) under ``output_dir``; see the module docstring.
 
-    ``force`` rewrites every file even when its bytes are unchanged.
+    ``force`` rewrites every file even when its bytes are unchanged. The publish record is
+    dropped (the next ``publish_site`` renders everything).
     """
-    try:
-        Path(output_dir).mkdir(parents=True, exist_ok=True)
-        root = Path(output_dir).resolve(strict=True)
-    except OSError as exc:
-        raise WriteError(f"cannot create output directory: {exc}", path=str(output_dir)) from exc
-    targets = [(page, check_path(root, page.path)) for page in pages]  # all checked up front
     seen: set[str] = set()
-    for page, _ in targets:
+    for page in pages:
         if page.path in seen:
             raise UnsafePathError("two pages with the same path", path=page.path)
         seen.add(page.path)
-    old = _read_manifest(root)
-    manifest: dict[str, str] = {}
-    written = unchanged = 0
-    dirs: set[Path] = set()
-    for page, target in targets:
-        hexdigest = digest(page.content)
-        manifest[page.path] = hexdigest
-        if not force and _same_bytes(target, page.content, old.get(page.path)):
-            unchanged += 1
-            continue
+    return write_pages(pages, output_dir, paths=frozenset(seen), force=force)
+
+
+def write_pages(
+    pages: Sequence[Page],
+    output_dir: str | Path,
+    *,
+    paths: frozenset[str],
+    registry: Registry | None = None,
+    force: bool = False,
+) -> WriteReport:
+    """Write ``pages`` in order (a later page with the same path wins), remove files of the last
+    run that are not in ``paths`` (every file the site now has), then record ``registry``.
+
+    Files in ``paths`` that are not among ``pages`` are left as they are (incremental runs).
+    """
+    root = _open_root(output_dir)
+    targets = [(page, check_path(root, page.path)) for page in pages]  # all checked up front
+    with publish_lock(root):
+        old = _manifest_files(_load_manifest(root))
+        files = {p: h for p, h in old.items() if p in paths}
+        written = unchanged = 0
+        dirs: set[Path] = set()
+        for page, target in targets:
+            hexdigest = digest(page.content)
+            known = files.get(page.path)
+            files[page.path] = hexdigest
+            if not force and _same_bytes(target, page.content, known):
+                unchanged += 1
+                continue
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                # re-check after mkdir: a directory created concurrently could be a symlink
+                if not target.parent.resolve().is_relative_to(root):
+                    raise UnsafePathError(f"resolves outside {root}", path=page.path)
+                if target.parent not in dirs:
+                    _sweep_temps(target.parent)
+                atomic_write(target, page.content)
+            except OSError as exc:
+                raise WriteError(str(exc), path=page.path) from exc
+            dirs.add(target.parent)
+            written += 1
+        for d in dirs:
+            _fsync_dir(d)
+        removed = _remove_stale(root, set(old) - set(paths))
+        record: dict[str, object] = {"files": files}
+        if registry is not None:
+            record["publish"] = to_json(registry)
+        body = json.dumps(record, sort_keys=True, separators=(",", ":")).encode("utf-8")
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            # re-check after mkdir: a directory created concurrently could be a symlink
-            if not target.parent.resolve().is_relative_to(root):
-                raise UnsafePathError(f"resolves outside {root}", path=page.path)
-            atomic_write(target, page.content)
+            atomic_write(root / MANIFEST, body)
         except OSError as exc:
-            raise WriteError(str(exc), path=page.path) from exc
-        dirs.add(target.parent)
-        written += 1
-    for d in dirs:
-        _fsync_dir(d)
-    removed = _remove_stale(root, set(old) - set(manifest))
-    body = json.dumps({"files": manifest}, sort_keys=True, indent=0).encode("utf-8")
-    try:
-        atomic_write(root / MANIFEST, body)
-    except OSError as exc:
-        raise WriteError(str(exc), path=MANIFEST) from exc
+            raise WriteError(str(exc), path=MANIFEST) from exc
     return WriteReport(files_written=written, files_unchanged=unchanged, files_removed=removed)

@@ -18,7 +18,8 @@ import click
 from store.stories import count_stories
 from wirefeed import __version__, jobs
 from wirefeed.cli_stories import stories_group
-from wirefeed.context import Context, fail, pass_ctx, setup_logging
+from wirefeed.context import Context, fail, pass_ctx
+from wirefeed.logs import setup_logging
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -146,21 +147,32 @@ def publish(ctx: Context, full: bool) -> None:
 
 
 @cli.command()
-@click.option("--tick", default=30.0, show_default=True, help="Seconds between scheduler ticks.")
+@click.option("--tick", type=float, help="Seconds between ticks (default: [service] tick).")
+@click.option(
+    "--log-format",
+    type=click.Choice(["plain", "json"]),
+    default="plain",
+    show_default=True,
+    help="json: one JSON object per line, with per-source counts and timings as fields.",
+)
 @pass_ctx
-def run(ctx: Context, tick: float) -> None:
+def run(ctx: Context, tick: float | None, log_format: str) -> None:
     """Run the background service: ingest due sources, publish what changed, until stopped.
 
-    SIGTERM or SIGINT stop it cleanly after the work in flight.
+    SIGTERM or SIGINT stop it cleanly after the work in flight; SIGHUP (or saving the config
+    file) reloads the config, and an invalid new config is refused while the service goes on.
 
     \b
     Example:
-      WIREFEED_CONFIG=/etc/wirefeed.toml wirefeed run
+      WIREFEED_CONFIG=/etc/wirefeed.toml wirefeed run --log-format json
     """
-    from wirefeed.service import run_service
+    from config import load_settings
+    from wirefeed.service import Service, run_service
 
-    setup_logging(logging.INFO)
-    run_service(ctx.settings, ctx.db, tick_seconds=tick)
+    setup_logging(logging.INFO, log_format)
+    path = ctx.path
+    service = Service(ctx.db, ctx.settings, loader=lambda: load_settings(path), config_path=path)
+    run_service(service, tick_seconds=tick)
 
 
 @cli.command()

@@ -6,7 +6,6 @@ unreachable database gives one clear line and exit status 2, never a traceback.
 
 from __future__ import annotations
 
-import logging
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,15 +57,6 @@ class Context:
 def fail(message: str, code: int = 2) -> None:
     click.echo(f"error: {message}", err=True)
     sys.exit(code)
-
-
-def setup_logging(level: int = logging.WARNING) -> None:
-    logging.basicConfig(
-        level=level,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-        force=True,
-    )
 
 
 pass_ctx = click.make_pass_decorator(Context, ensure=True)
