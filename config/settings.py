@@ -83,10 +83,12 @@ class ServiceSettings(_Strict):
     """The background service (``wirefeed run``)."""
 
     tick: str | int = "30s"
+    lease: str | int = "10m"
+    batch: Annotated[int, Field(ge=1, le=100_000)] = 200
     metrics_port: Annotated[int, Field(ge=0, le=65535)] = 0
     metrics_file: str | None = None
 
-    @field_validator("tick")
+    @field_validator("tick", "lease")
     @classmethod
     def _tick(cls, v: str | int) -> str | int:
         parse_interval(v)

@@ -1,9 +1,17 @@
 """Identity and duplicate decisions: the keys a story is known by, and what to do with it.
 
-Keys: the per-source identity (GUID, else link, else a hash of title and date), the normalized
-URL (``ingest.urls.url_key``) and a hash of the normalized body text. ``decide`` turns what the
-store already holds for those keys into one decision. Pure: the store enforces uniqueness and does
-the look-ups; this module only computes and decides.
+Exact keys: the per-source identity (GUID, else link, else a hash of title and date), its
+``guid_key`` (the GUID with scheme, host and tracking noise removed, so that a feed moving its
+GUIDs from http to https or to a new host finds its old items), the normalized URL
+(``ingest.urls.url_key``) and a hash of the normalized body text. ``decide`` turns what the store
+holds for those keys into one decision.
+
+Near duplicates (``ingest.dedupe_near``): ``same_story`` confirms a candidate from the
+fingerprint index with a real similarity score, guarded by agency, dateline and a time window;
+``choose_canonical`` picks the copy of a cluster to publish.
+
+Pure: the store enforces uniqueness and does the look-ups; this module only computes and
+decides.
 """
 
 from __future__ import annotations
@@ -13,6 +21,7 @@ import re
 from dataclasses import dataclass
 
 from ingest.types import RawEntry
+from ingest.urls import url_key
 
 MIN_HASH_WORDS = 30  # shorter bodies (teasers, headlines) are too generic to dedupe by content
 _WORD = re.compile(r"\w+")
@@ -27,6 +36,23 @@ def entry_identity(entry: RawEntry) -> str:
     date = entry.published.isoformat() if entry.published else ""
     digest = hashlib.sha256(f"{entry.title}\x00{date}".encode()).hexdigest()[:32]
     return f"sha256:{digest}"
+
+
+def guid_key(guid: str) -> str:
+    """A secondary, per-source look-up key that survives GUID migrations.
+
+    URL-like GUIDs lose scheme, host, ``www.``, trailing slash, AMP suffix and tracking
+    parameters (``http://old.example.com/a/1?utm_source=x`` -> ``/a/1``): a source that moves to
+    https or to a new host keeps its keys. Dropping the host is safe because the key is only
+    compared within one source. Other GUIDs (``tag:``, ``urn:``, opaque ids) are only stripped.
+    """
+    value = guid.strip()
+    key = url_key(value)
+    if key is None:
+        return value
+    cut = min((i for i in (key.find("/"), key.find("?")) if i >= 0), default=len(key))
+    rest = key[cut:]
+    return rest if rest else key  # a bare host identifies nothing on its own: keep it whole
 
 
 def normalized_words(text: str) -> list[str]:

@@ -4,11 +4,13 @@
 normalizing the words (case, punctuation, honorifics such as "Mr.", articles, "percent"/"%")
 and dropping shingles made only of stopwords (they are shared by unrelated stories).
 ``fingerprint(text)`` is a one-permutation MinHash of that set: the shingles are split into
-``BANDS`` bins by hash and each bin keeps its smallest member. Two bodies share a bin value with
-probability about their Jaccard similarity, so a copy that keeps 60 % of a story still shares at
-least one of four values 97 % of the time, which SimHash (whose bits drift with every cut
-paragraph) cannot offer. Each value is the key of one indexed column in the persisted index
-(``store.fingerprints``): one look-up is ``BANDS`` index probes.
+``BODY_BANDS`` bins by hash and each bin keeps its smallest member; ``LEAD_BANDS`` more bins do
+the same for the lead (first ``LEAD_WORDS`` words), which outlets keep when they cut a story
+from the bottom. Two texts share a bin value with probability about their Jaccard similarity, so
+a copy that keeps 60 % of a story still shares one of four body values 97 % of the time, which
+SimHash (whose bits drift with every cut paragraph) cannot offer. Each value is the key of one
+indexed column in the persisted index (``store.fingerprints``): a look-up is ``BANDS`` index
+probes, whatever the size of the store.
 
 ``similarity(a, b)`` is the confirming score computed on the two texts (Jaccard and containment
 of the shingle sets, plus agreement of the numbers they quote). This module does not decide
@@ -23,7 +25,10 @@ import re
 from dataclasses import dataclass
 
 SHINGLE_WORDS = 3
-BANDS = 4  # one indexed column per band in store.fingerprints; changing it needs a migration
+BODY_BANDS = 4
+LEAD_BANDS = 4
+LEAD_WORDS = 60
+BANDS = BODY_BANDS + LEAD_BANDS  # one indexed column each in store.fingerprints (migration!)
 VALUE_BITS = 31  # stored band values fit a signed 32-bit column on every database
 MIN_WORDS = 20  # shorter bodies get no fingerprint: too little text to tell stories apart
 
@@ -58,7 +63,11 @@ def _hash64(value: str) -> int:
 
 def shingle_set(text: str, size: int = SHINGLE_WORDS) -> frozenset[int]:
     """64-bit hashes of the ``size``-word shingles of ``text`` that hold a content word."""
-    words = words_of(text)
+    return shingles_of(words_of(text), size)
+
+
+def shingles_of(words: list[str], size: int = SHINGLE_WORDS) -> frozenset[int]:
+    """``shingle_set`` for words already normalized by ``words_of``."""
     if len(words) < size:
         return frozenset([_hash64(" ".join(words))]) if words else frozenset()
     content = [w not in STOPWORDS for w in words]
@@ -81,7 +90,7 @@ class Fingerprint:
         return self.words >= MIN_WORDS and any(b is not None for b in self.bands)
 
 
-def bands_of(shingles: frozenset[int], bands: int = BANDS) -> tuple[int | None, ...]:
+def bands_of(shingles: frozenset[int], bands: int) -> tuple[int | None, ...]:
     """One-permutation MinHash: the smallest hash in each of ``bands`` bins, as a 31-bit key.
 
     The bin is chosen by ``hash % bands`` and the minimum by the whole hash, whose high bits are
@@ -100,16 +109,18 @@ def bands_of(shingles: frozenset[int], bands: int = BANDS) -> tuple[int | None, 
 
 def fingerprint(text: str) -> Fingerprint:
     """The fingerprint of a story body (plain text, as stored in ``body_text``)."""
-    words = len(words_of(text))
-    if words < MIN_WORDS:
-        return Fingerprint(bands=(None,) * BANDS, words=words)
-    return Fingerprint(bands=bands_of(shingle_set(text)), words=words)
+    words = words_of(text)
+    if len(words) < MIN_WORDS:
+        return Fingerprint(bands=(None,) * BANDS, words=len(words))
+    body = bands_of(shingles_of(words), BODY_BANDS)
+    lead = bands_of(shingles_of(words[:LEAD_WORDS]), LEAD_BANDS)
+    return Fingerprint(bands=body + lead, words=len(words))
 
 
 @dataclass(frozen=True, slots=True)
 class Similarity:
     """How much two bodies share: ``jaccard`` and ``containment`` of their shingle sets (the
-    share of the smaller set found in the larger), and ``numbers``: the share of the distinct
+    share of the smaller set found in the larger); ``numbers``: the share of the distinct
     numbers quoted by the shorter text that the longer one quotes too (1.0 when it quotes fewer
     than three)."""
 
@@ -117,6 +128,7 @@ class Similarity:
     containment: float
     numbers: float
     overlap_words: float  # Jaccard of the content-word sets: same subject, even when rewritten
+    lead: float  # share of one text's lead shingles found in the other (the larger of the two)
 
 
 def numbers_of(text: str) -> frozenset[str]:
@@ -129,9 +141,10 @@ def content_words(text: str) -> frozenset[str]:
 
 def similarity(a: str, b: str) -> Similarity:
     """The confirming score of two bodies, computed on the texts themselves."""
-    sa, sb = shingle_set(a), shingle_set(b)
+    words_a, words_b = words_of(a), words_of(b)
+    sa, sb = shingles_of(words_a), shingles_of(words_b)
     if not sa or not sb:
-        return Similarity(0.0, 0.0, 0.0, 0.0)
+        return Similarity(0.0, 0.0, 0.0, 0.0, 0.0)
     common = len(sa & sb)
     jaccard = common / len(sa | sb)
     containment = common / min(len(sa), len(sb))
@@ -140,4 +153,6 @@ def similarity(a: str, b: str) -> Similarity:
     numbers = 1.0 if len(short) < 3 else len(short & long_) / len(short)
     wa, wb = content_words(a), content_words(b)
     overlap = len(wa & wb) / len(wa | wb) if wa and wb else 0.0
-    return Similarity(jaccard, containment, numbers, overlap)
+    lead_a, lead_b = shingles_of(words_a[:LEAD_WORDS]), shingles_of(words_b[:LEAD_WORDS])
+    lead = max(len(lead_a & sb) / len(lead_a), len(lead_b & sa) / len(lead_b))
+    return Similarity(jaccard, containment, numbers, overlap, lead)

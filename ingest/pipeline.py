@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import socket
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from config.settings import Settings, SourceSettings
+from config.settings import Settings, SourceSettings, parse_interval
 from ingest import schedule
 from ingest.clean import decode_html
 from ingest.dedupe import decide, entry_hash, entry_identity
@@ -44,6 +46,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def default_owner() -> str:
+    """This process's name on leases: host and pid."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
 class Ingestor:
     """One ingest pass over some sources, sharing one fetcher and one database."""
 
@@ -55,12 +62,14 @@ class Ingestor:
         clock: Clock = utcnow,
         robots: RobotsCache | None = None,
         transport: object | None = None,
+        owner: str | None = None,
     ) -> None:
         self.db = db
         self.settings = settings
         self.clock = clock
         self.robots = robots if robots is not None else RobotsCache()
         self.transport = transport
+        self.owner = owner or default_owner()
 
     async def run(
         self, names: Sequence[str] | None = None, *, force: bool = False, only_due: bool = False
@@ -71,8 +80,18 @@ class Ingestor:
             if (names is None and s.enabled) or (names is not None and s.name in names)
         ]
         if only_due:
-            due = set(sources.due_sources(self.db, [s.name for s in selected], now=self.clock()))
-            selected = [s for s in selected if s.name in due]
+            service = self.settings.service
+            claimed = set(
+                sources.claim_due(
+                    self.db,
+                    [s.name for s in selected],
+                    now=self.clock(),
+                    owner=self.owner,
+                    lease=timedelta(seconds=parse_interval(service.lease)),
+                    limit=service.batch,
+                )
+            )
+            selected = [s for s in selected if s.name in claimed]
         delays = {}
         for host in {host_of(s.url) for s in selected}:
             until = sources.host_not_before(self.db, host)

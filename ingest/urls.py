@@ -2,7 +2,10 @@
 
 ``strip_tracking`` removes click-tracking parameters (kept as a commented table below);
 ``url_key`` reduces a URL to a comparison key (no scheme, no ``www.``/``m.``/``amp.`` host
-prefix, no AMP suffix, no trailing slash, sorted query). Pure strings: nothing is fetched.
+prefix, no AMP prefix or suffix, no trailing slash, sorted query). ``usable_canonical`` keeps a
+page's ``rel=canonical`` only when it can name one story (not a home or section page, which
+some sites put on every article and which would merge all their stories into one). Pure
+strings: nothing is fetched.
 """
 
 from __future__ import annotations
@@ -65,6 +68,7 @@ TRACKING_PARAMS = frozenset(
 # use to select content (e.g. ?ref=main); stripping them could change the page.
 
 _AMP_PATH = re.compile(r"(/amp/?|\.amp(?:\.html)?|/amp\.html)$", re.I)
+_AMP_PREFIX = re.compile(r"^/amp(?=/[^/])", re.I)  # example.com/amp/world/story
 _HOST_PREFIXES = ("www.", "m.", "mobile.", "amp.")
 
 
@@ -107,6 +111,7 @@ def url_key(url: str | None) -> str | None:
     if port and port not in (80, 443):
         host = f"{host}:{port}"
     path = _AMP_PATH.sub("", parts.path or "/") or "/"
+    path = _AMP_PREFIX.sub("", path)
     path = re.sub(r"/{2,}", "/", path).rstrip("/") or ""
     query = sorted(
         (k, v)
@@ -117,3 +122,20 @@ def url_key(url: str | None) -> str | None:
     if query:
         key += "?" + urlencode(query)
     return key
+
+
+def usable_canonical(canonical: str | None, link: str | None) -> str | None:
+    """``canonical`` when it can identify one story, else None (then the link is used).
+
+    Rejected: non-http(s) or unparsable URLs, a bare host or home page, and a page whose path is
+    a proper prefix of the link's path (``/world`` for ``/world/some-story``: a section page).
+    A canonical on another host is kept: a republisher pointing at the wire's original is
+    exactly what lets copies on different sites meet.
+    """
+    key = url_key(canonical)
+    if key is None or ("/" not in key and "?" not in key):
+        return None
+    link_key = url_key(link)
+    if link_key and link_key != key and link_key.startswith(key + "/"):
+        return None
+    return canonical

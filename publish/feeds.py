@@ -5,8 +5,9 @@ libraries' job. Each item links to OUR story page, names the credit (``dc:creato
 the byline or agency, and the credit line at the top of the content), points at the original
 (Atom ``rel="via"``, JSON Feed ``external_url``, a link at the end of the content) and names its
 source and rights (RSS ``<source>`` + ``dc:rights``, Atom ``<source>`` + ``<rights>``, JSON Feed
-``_wirefeed`` extension). Items are built from stories already cut to their source's policy. Dates come from the stories, never from the clock, so
-an unchanged site produces byte-identical feeds (and the writer can skip them).
+``_wirefeed`` extension). Items are built from stories already cut to their source's policy.
+Dates come from the stories, never from the clock, so an unchanged site produces byte-identical
+feeds (and the writer can skip them).
 
 No choice of which stories to include (the caller passes them) and no file writing here.
 """

@@ -23,8 +23,16 @@ from typing import TYPE_CHECKING
 
 from publish import archive, chart, feeds, render
 from publish.listings import Section
-from publish.paths import HOME, NOT_FOUND, STATUS, STYLESHEET, absolute, section_file, section_path
-from publish.paths import utc
+from publish.paths import (
+    HOME,
+    NOT_FOUND,
+    STATUS,
+    STYLESHEET,
+    absolute,
+    section_file,
+    section_path,
+    utc,
+)
 from publish.registry import fingerprint
 
 if TYPE_CHECKING:
@@ -67,14 +75,14 @@ class Context:
 
 
 def listing_specs(ctx: Context) -> list[Spec]:
-    """Archive pages (oldest first), then section fronts, then feeds, home, 404, robots."""
+    """Archive pages (newest first), then section fronts, then feeds, home, 404, robots."""
     top = ctx.live[:RECENT]
     views = {s.id: s for s in ctx.live}
     archives: list[Spec] = []
     fronts: list[Spec] = []
     for sec in ctx.site.sections:
         pages = archive.section_listings(sec, ctx.stored_groups[sec.slug], views, ctx.per_page)
-        for lst in reversed(pages):
+        for lst in pages:  # front, then archives newest first: a sealed page precedes its links
             shown = tuple(views[s.id] for s in lst.stories)
             listing = dataclasses.replace(lst, stories=shown)
             path = section_path(sec.slug, lst.number)

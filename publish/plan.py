@@ -20,7 +20,8 @@ new record. Nothing is rendered that the record shows unchanged:
 Order (so that no written page ever links to a missing one, even if the run dies half-way):
 new story pages first, oldest first, a page that links to a new story not yet written being
 written provisionally without that link and again at the end of the story phase; then changed
-existing pages and gone pages; then archive pages, section fronts, feeds, home, the rest.
+existing pages and gone pages; then archive pages (newest first: a newly sealed archive page is
+the newest), section fronts, feeds, home, the rest; stale files are removed last.
 
 No file system, no database, no clock (``now`` only decides retention and the status hour).
 """
@@ -158,7 +159,7 @@ def plan_site(
     gone_pages: list[Page] = []
     gone_key = fingerprint(skey, "gone")
     keys = {p: k for p, k in previous.keys.items()}
-    for i, p in sorted(record.items()):
+    for _, p in sorted(record.items()):
         if p.live:
             continue
         if not (trust and previous.keys.get(p.path) == gone_key):

@@ -48,7 +48,7 @@ def publish_stories(
     report = write_pages(plan.pages, out, paths=plan.paths, registry=plan.registry, force=full)
     return PublishReport(
         files_written=report.files_written,
-        files_unchanged=len(plan.paths) - len({p.path for p in plan.pages}),
+        files_unchanged=report.files_unchanged + len(plan.paths - {p.path for p in plan.pages}),
         stories=plan.stories,
         sections=len(settings.sections),
         output_dir=str(Path(out).resolve()),

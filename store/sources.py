@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import asdict
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from store.db import Database
 from store.models import HostRow, SourceRow
@@ -53,6 +55,7 @@ def all_states(db: Database) -> dict[str, SourceState]:
 def save_state(db: Database, state: SourceState, *, attempt_at: datetime | None = None) -> None:
     """Insert or replace the row for ``state.name``."""
     values = {k: (_utc(v) if isinstance(v, datetime) else v) for k, v in asdict(state).items()}
+    values["lease_owner"] = values["lease_until"] = None  # done with it: release any lease
     if attempt_at is not None:
         values["last_attempt"] = _utc(attempt_at)
     with db.begin() as conn:
@@ -123,3 +126,49 @@ def delay_host(db: Database, host: str, until: datetime, reason: str) -> None:
         ).rowcount
         if not done:
             conn.execute(insert(H).values(host=host, not_before=_utc(until), reason=reason))
+
+
+def claim_due(
+    db: Database,
+    names: Iterable[str],
+    *,
+    now: datetime,
+    owner: str,
+    lease: timedelta,
+    limit: int,
+) -> list[str]:
+    """Atomically lease up to ``limit`` due sources of ``names`` to ``owner``; returns them.
+
+    A source is claimable when it is due and not leased (or its lease expired, e.g. its node
+    died). PostgreSQL skips rows other nodes are claiming (``FOR UPDATE SKIP LOCKED``); SQLite's
+    write lock (``BEGIN IMMEDIATE``) serializes claims. ``save_state`` releases the lease.
+    """
+    wanted = list(names)
+    if not wanted:
+        return []
+    with db.begin() as conn:
+        have = set(conn.execute(select(T.c.name).where(T.c.name.in_(wanted))).scalars())
+        missing = [{"name": n} for n in wanted if n not in have]
+        if missing:
+            dialect_insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+            conn.execute(dialect_insert(T).values(missing).on_conflict_do_nothing())
+        query = (
+            select(T.c.name)
+            .where(
+                T.c.name.in_(wanted),
+                or_(T.c.next_due.is_(None), T.c.next_due <= _utc(now)),
+                or_(T.c.lease_until.is_(None), T.c.lease_until < _utc(now)),
+            )
+            .order_by(T.c.next_due.is_not(None), T.c.next_due, T.c.name)
+            .limit(limit)
+        )
+        if conn.dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        claimed = list(conn.execute(query).scalars())
+        if claimed:
+            conn.execute(
+                update(T)
+                .where(T.c.name.in_(claimed))
+                .values(lease_owner=owner, lease_until=_utc(now + lease))
+            )
+    return claimed

@@ -1,4 +1,5 @@
-"""Shared fixtures: a fresh SQLite database, a fixed clock, and paths to fixture data."""
+"""Shared fixtures: a fresh database (SQLite, and PostgreSQL where its server is installed), a
+fixed clock, and paths to fixture data."""
 
 from __future__ import annotations
 
@@ -9,13 +10,29 @@ from pathlib import Path
 import pytest
 
 from store.db import Database, open_database
+from tests import pgcluster
 
 DATA = Path(__file__).parent / "data"
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = open_database(f"sqlite:///{tmp_path / 'test.db'}")
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[str]:
+    """A throwaway PostgreSQL cluster for the whole run (skips when the server is missing)."""
+    try:
+        with pgcluster.cluster() as url:
+            yield url
+    except FileNotFoundError as exc:
+        pytest.skip(f"PostgreSQL tests skipped: {exc}")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """A fresh, migrated database; every test using it runs on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'test.db'}"
+    else:
+        url = pgcluster.new_database(request.getfixturevalue("pg_server"))
+    database = open_database(url)
     yield database
     database.close()

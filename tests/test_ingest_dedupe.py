@@ -1,12 +1,21 @@
-"""Identity keys and the duplicate decision."""
+"""Identity keys, GUID migrations, near-duplicate verdicts, canonical copies, labelled set."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from ingest.dedupe import body_hash, decide, entry_hash, entry_identity
+from ingest.dedupe import body_hash, decide, entry_hash, entry_identity, guid_key
+from ingest.dedupe_near import (
+    Candidate,
+    Copy,
+    best_match,
+    choose_canonical,
+    same_story,
+    should_replace,
+)
 from ingest.types import RawEntry
 from ingest.urls import strip_tracking, url_key
 
@@ -78,3 +87,125 @@ def test_decisions() -> None:
     assert decide(known_story=1, known_via="item", known_entry_hash="o", new_hash="h").action == (
         "update"
     )
+
+
+# --- GUID migrations ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("http://example.com/world/1", "https://example.com/world/1"),
+        ("http://old-feeds.example.com/world/1", "https://www.example.org/world/1/"),
+        ("https://example.com/world/1?utm_source=rss", "https://example.com/world/1"),
+        ("https://m.example.com/?p=123", "http://example.com/?p=123"),
+    ],
+)
+def test_guid_key_survives_scheme_and_host_moves(old: str, new: str) -> None:
+    assert guid_key(old) == guid_key(new)
+
+
+def test_guid_key_keeps_distinct_and_opaque_guids_apart() -> None:
+    assert guid_key("https://example.com/world/1") != guid_key("https://example.com/world/2")
+    assert guid_key("  tag:example.com,2026:1 ") == "tag:example.com,2026:1"
+    assert guid_key("ABC-123") == "ABC-123"
+    assert guid_key("https://example.com/") == "example.com"  # a bare host stays whole
+
+
+# --- near duplicates ------------------------------------------------------------------------
+
+T0 = datetime(2026, 3, 3, 14, 0, tzinfo=UTC)
+BODY = (
+    "Chile's central bank raised its benchmark interest rate by 50 basis points to 6.25% on "
+    "Tuesday, surprising most analysts who had expected a smaller move.\n\n"
+    "The five-member board voted unanimously for the increase, citing a weaker peso and a jump "
+    "in fuel prices that pushed annual inflation to 5.8% in February.\n\n"
+    "Governor Ines Varela said the bank would act as needed to bring inflation back to the 3% "
+    "target. The peso strengthened 0.9% against the dollar after the decision."
+)
+WIRE = Candidate("Chile raises rates", BODY, "Reuters", "SANTIAGO", T0)
+
+
+def test_light_copy_is_the_same_story_even_without_agency_or_dateline() -> None:
+    copy = Candidate(
+        "UPDATE 1-Chile raises rates",
+        BODY.replace("Varela said", "Ms. Varela said") + "\n\n(Reporting by Staff)",
+        None,
+        None,
+        T0 + timedelta(hours=3),
+    )
+    verdict = same_story(WIRE, copy)
+    assert verdict.same and verdict.score > 0.8, verdict
+
+
+def test_guards_veto_merges() -> None:
+    other_agency = replace(WIRE, agency="Bloomberg")
+    v = same_story(WIRE, other_agency)
+    assert not v.same and v.related and "agencies" in v.reason
+    assert same_story(WIRE, replace(WIRE, agency="Agencies")).same  # "agencies" is not known
+    v = same_story(WIRE, replace(WIRE, dateline="LIMA"))
+    assert not v.same and "datelines" in v.reason
+    assert same_story(WIRE, replace(WIRE, dateline="Santiago, Chile")).same
+    v = same_story(WIRE, replace(WIRE, published=T0 + timedelta(days=4)))
+    assert not v.same and "apart" in v.reason
+    v = same_story(
+        replace(WIRE, body_text="Chile raises rates."),
+        replace(WIRE, body_text="Chile raises rates."),
+    )
+    assert not v.same and "short" in v.reason
+
+
+def test_different_numbers_keep_template_copies_apart() -> None:
+    tomorrow = BODY.replace("50", "25").replace("6.25", "6.50").replace("5.8", "6.1")
+    tomorrow = tomorrow.replace("0.9", "0.2")
+    v = same_story(WIRE, replace(WIRE, body_text=tomorrow, published=T0 + timedelta(days=1)))
+    assert not v.same and v.related and v.reason == "numbers differ"
+
+
+def test_best_match_picks_the_copy_and_lists_related() -> None:
+    copy = replace(WIRE, story_id=1, agency=None)
+    related = replace(WIRE, story_id=2, agency="AFP")
+    stranger = Candidate("Fire", "Firefighters battled a blaze " * 10, "Reuters", None, T0, 3)
+    best, rel = best_match(WIRE, [stranger, related, copy])
+    assert best is copy and rel == (related,)
+    assert best_match(WIRE, [stranger]) == (None, ())
+
+
+def test_canonical_prefers_priority_then_completeness_with_hysteresis() -> None:
+    first = Copy("a", priority=0, words=200, first_seen=T0)
+    longer = Copy("b", priority=0, words=260, first_seen=T0 + timedelta(hours=1))
+    slightly = Copy("c", priority=0, words=205, has_dateline=True, has_agency=True)
+    preferred = Copy("d", priority=5, words=120, first_seen=T0 + timedelta(hours=2))
+    assert choose_canonical([first]) is first
+    assert choose_canonical([first, longer]) is longer
+    assert should_replace(first, slightly)  # same length bucket, more complete
+    assert not should_replace(longer, slightly)  # shorter by more than 10 %
+    assert choose_canonical([longer, first, preferred]) is preferred
+    assert not should_replace(preferred, longer)
+    with pytest.raises(ValueError):
+        choose_canonical([])
+
+
+# --- the labelled set -----------------------------------------------------------------------
+
+
+def test_labelled_set_meets_precision_and_recall_targets() -> None:
+    from bench.dedupe import end_to_end, load_set, pair_verdicts, score
+
+    docs, pairs = load_set()
+    assert len(pairs) >= 300 and {p.kind for p in pairs} >= {
+        "light",
+        "heavy",
+        "correction",
+        "topic",
+        "agency",
+        "followup",
+    }
+    verdicts = pair_verdicts(docs, pairs)
+    by_pair = score(pairs, {p: v.same for p, v in verdicts.items()})
+    predicted, _mean = end_to_end(docs, pairs, verdicts)
+    e2e = score(pairs, predicted)
+    for s in (by_pair, e2e):
+        assert s.precision >= 0.995 and s.recall >= 0.95, s
+    agency = [verdicts[p.id] for p in pairs if p.kind == "agency"]
+    assert all(not v.same for v in agency) and sum(v.related for v in agency) >= 0.9 * len(agency)

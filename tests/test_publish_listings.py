@@ -1,4 +1,4 @@
-"""Pure listing logic: order, grouping, pagination, neighbours, related, paths."""
+"""Pure listing logic: order, grouping, neighbours, related, paths."""
 
 from __future__ import annotations
 
@@ -74,17 +74,6 @@ def test_group_by_section_uses_names_and_ignores_unknown() -> None:
     assert listings.sections_of(stories[2], lookup) == ()
 
 
-def test_paginate() -> None:
-    items = [story(i, hours_ago=i) for i in range(5)]
-    pages = listings.paginate(WORLD, items, 2)
-    assert [len(p.stories) for p in pages] == [2, 2, 1]
-    assert [p.number for p in pages] == [1, 2, 3]
-    assert {p.total for p in pages} == {3}
-    assert [s.id for p in pages for s in p.stories] == [0, 1, 2, 3, 4]
-    empty = listings.paginate(WORLD, [], 2)
-    assert len(empty) == 1 and empty[0].stories == () and empty[0].total == 1
-
-
 def test_neighbours_previous_is_older_next_is_newer() -> None:
     items = [story(i, hours_ago=i) for i in range(3)]  # 0 newest
     mid = listings.neighbours(WORLD, items, 1)
@@ -109,10 +98,18 @@ def test_related_prefers_shared_rare_terms() -> None:
     a = story(1, title="Blinken visits Beijing over Russia defense support")
     b = story(2, hours_ago=1, title="Beijing denies Russia defense support, Blinken says")
     c = story(3, hours_ago=2, title="Blinken meets NATO ministers")  # only one shared term
-    related = listings.related_map(listings.newest_first([a, b, c, *fillers]), 5)
-    assert [s.id for s in related[1]] == [2]
-    assert [s.id for s in related[2]] == [1]
-    assert related[10] == ()
+    older = listings.newest_first([b, c, *fillers])
+    window = [(s, listings.terms(s)) for s in older]
+    assert [s.id for s in listings.related_in_window(listings.terms(a), window, 5)] == [2]
+    assert listings.related_in_window(listings.terms(fillers[0]), window[3:], 5) == ()
+
+
+def test_related_looks_only_at_its_window() -> None:
+    a = story(1, title="Blinken visits Beijing over Russia defense support")
+    b = story(2, hours_ago=1, title="Beijing denies Russia defense support, Blinken says")
+    assert listings.related_in_window(listings.terms(a), [], 5) == ()
+    window = [(b, listings.terms(b))]
+    assert [s.id for s in listings.related_in_window(listings.terms(a), window, 5)] == [2]
 
 
 def test_assign_paths_resolves_collisions_and_bad_slugs() -> None:

@@ -27,7 +27,8 @@ def test_story_path_uses_utc_day() -> None:
 
 def test_section_paths() -> None:
     assert section_path("world") == "section/world/index.html"
-    assert section_path("world", 1) == "section/world/index.html"
+    assert section_path("world", 0) == "section/world/index.html"
+    assert section_path("world", 1) == "section/world/page/1/index.html"
     assert section_path("world", 3) == "section/world/page/3/index.html"
 
 

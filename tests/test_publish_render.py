@@ -178,7 +178,7 @@ def test_any_text_in_fields_renders_as_the_same_text(
     site = render.Site(
         "S", "https://n.example/", (sec,), {1: "2024/04/17/x/index.html"}, {1: (sec,)}
     )
-    content = render.render_story(site, story, neighbours=None, related=(), recent=())
+    content = render.render_story(site, story, neighbours=None, related=())
     doc = lxml_html.fromstring(content)
     assert doc.xpath("string(//h1)") == story.title
     if story.byline and story.byline.strip():

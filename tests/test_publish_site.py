@@ -94,13 +94,13 @@ def test_expected_files_exist(pages: dict[str, bytes]) -> None:
         "feed.json",
         "static/style.css",
         "section/world/index.html",
-        "section/world/page/2/index.html",
+        "section/world/page/1/index.html",
         "section/world/feed.xml",
         "section/science/index.html",
         "2024/04/15/comet-makes-closest-approach/index.html",  # published None -> first_seen
     ]:
         assert path in pages, path
-    assert "section/world/page/3/index.html" not in pages  # 4 world stories, 2 per page
+    assert "section/world/page/2/index.html" not in pages  # 4 world stories, 2 per page
     assert not any(p.startswith("section/unconfigured") for p in pages)
 
 
@@ -156,7 +156,7 @@ def test_story_page_navigation(pages: dict[str, bytes]) -> None:
 
 def test_section_listing_newest_first_and_paginated(pages: dict[str, bytes]) -> None:
     titles = []
-    for path in ["section/world/index.html", "section/world/page/2/index.html"]:
+    for path in ["section/world/index.html", "section/world/page/1/index.html"]:
         doc = _doc(pages[path])
         titles += [a.text for a in doc.xpath("//ul[@class='items']/li/h2/a")]
     assert titles == [
@@ -165,9 +165,14 @@ def test_section_listing_newest_first_and_paginated(pages: dict[str, bytes]) -> 
         "Taiwan submarine project chief quits; ministry says plans to proceed",
         "China and Russia trade in machine tools draws Ukraine war scrutiny",
     ]
-    page2 = _doc(pages["section/world/page/2/index.html"])
-    assert page2.xpath("//nav[@class='pager']/a[@rel='prev']/@href") == [
+    page1 = _doc(pages["section/world/page/1/index.html"])
+    assert page1.xpath("//nav[@class='pager']/a[@rel='prev']/@href") == [
         "../../../../section/world/index.html"
+    ]
+    assert not page1.xpath("//nav[@class='pager']/a[@rel='next']")
+    front = _doc(pages["section/world/index.html"])
+    assert front.xpath("//nav[@class='pager']/a[@rel='next']/@href") == [
+        "../../section/world/page/1/index.html"
     ]
 
 
@@ -228,7 +233,7 @@ def test_robots_and_sitemap(pages: dict[str, bytes]) -> None:
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     locs = root.xpath("//s:loc/text()", namespaces=ns)
     assert "https://news.example.org/" in locs
-    assert "https://news.example.org/section/world/page/2/" in locs
+    assert "https://news.example.org/section/world/page/1/" in locs
     assert f"https://news.example.org/{STORY_1.removesuffix('index.html')}" in locs
     assert len(locs) == len(set(locs))
 
@@ -236,9 +241,9 @@ def test_robots_and_sitemap(pages: dict[str, bytes]) -> None:
 def test_large_sitemap_is_split_into_an_index(monkeypatch: pytest.MonkeyPatch) -> None:
     from lxml import etree
 
-    from publish import site
+    from publish import outputs
 
-    monkeypatch.setattr(site, "SITEMAP_MAX", 4)
+    monkeypatch.setattr(outputs, "SITEMAP_MAX", 4)
     stories, settings = load_fixture()
     built = {p.path: p.content for p in build_site(stories, settings, NOW)}
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
@@ -250,8 +255,9 @@ def test_large_sitemap_is_split_into_an_index(monkeypatch: pytest.MonkeyPatch) -
         for name in names
         for loc in etree.fromstring(built[name]).xpath("//s:loc/text()", namespaces=ns)
     ]
-    # home + world (2 pages) + politics + business + science + 5 stories = 11 URLs in 3 files
-    assert names == ["sitemap-1.xml", "sitemap-2.xml", "sitemap-3.xml"]
+    # listing pages: home + world (2 pages) + politics + business + science = 6 URLs; the
+    # 5 stories go by id into files of 4, so new stories only ever change the last file
+    assert names == ["sitemap-pages.xml", "sitemap-1.xml", "sitemap-2.xml"]
     assert len(locs) == len(set(locs)) == 11
 
 

@@ -9,11 +9,12 @@ import pytest
 
 from publish.errors import PublishError, UnsafePathError, WriteError
 from publish.types import Page
-from publish.write import MANIFEST, atomic_write, write_site
+from publish.write import LOCK, MANIFEST, atomic_write, write_site
 
 
 def files(root: Path) -> set[str]:
-    return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+    found = {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+    return found - {LOCK}
 
 
 def test_writes_pages_and_leaves_no_temp_files(tmp_path: Path) -> None:

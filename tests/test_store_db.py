@@ -12,9 +12,12 @@ import store.models  # noqa: F401 - registers the tables on SQLModel.metadata
 from store.db import Database, open_database
 from store.errors import SchemaError, StorageError
 from store.migrations import LATEST, current_version, migrate
+from tests import pgcluster
 
 
 def test_sqlite_connection_settings(db: Database) -> None:
+    if not db.is_sqlite:
+        pytest.skip("SQLite pragmas")
     with db.read() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
@@ -34,8 +37,15 @@ def test_migrated_schema_matches_the_models(db: Database) -> None:
             assert have == {c.name for c in table.columns}, table.name
 
 
-def test_version_1_database_upgrades_in_place_without_data_loss(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'old.db'}"
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'old.db'}"
+    return pgcluster.new_database(request.getfixturevalue("pg_server"))
+
+
+def test_version_1_database_upgrades_in_place_without_data_loss(empty_url: str) -> None:
+    url = empty_url
     engine = create_engine(url)
     with engine.begin() as conn:
         migrate(conn, target=1)

@@ -1,0 +1,305 @@
+"""End-to-end bench: Wirefeed vs the sequential baseline over the same generated corpus.
+
+Run: ``.venv/bin/python bench/e2e.py [--feeds 300 --items 20] [--small] [--feed-only] [--profile]``
+
+Generates the corpus (``bench.corpus``) into a temporary directory, serves it from a subprocess
+(``bench.server``: its CPU stays out of the measured processes; with 2 cores it still competes
+with them, equally for both contenders), then runs, each in its own child process so that peak
+RSS is theirs alone: Wirefeed (``ingest.pipeline.ingest`` then ``wirefeed.jobs.publish``, a
+temporary SQLite database, one source per feed) and a second Wirefeed pass over the unchanged
+feeds (all 304s); the baseline (``bench.baseline``); with ``--profile``, one more Wirefeed run
+under cProfile whose CPU is split by stage (``bench.stages``). Prints stories/s of each, the
+ratio, peak RSS (the child's whole process tree, sampled from /proc) and the stage split.
+
+stories/s counts feed items turned into a story or recognised as a duplicate of one, over the
+wall time of the run (imports and interpreter start excluded, publish included for Wirefeed).
+It makes no assertions; the targets are the lead's (issue 9).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.corpus import Manifest, Spec, load_manifest, write_corpus  # noqa: E402
+from bench.server import start_subprocess  # noqa: E402
+
+SMALL = (60, 10)
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def build_settings(manifest: Manifest, base: str, work: Path) -> Any:
+    """Settings with one source per feed, the demo config's sections, a temporary database."""
+    import tomllib
+
+    from config.load import settings_from_dict
+    from wirefeed.demo import DEMO_DATA
+
+    demo = tomllib.loads((DEMO_DATA / "demo.toml").read_text(encoding="utf-8"))
+    sections = [
+        {**s, "rules": [r for r in s.get("rules", []) if r.get("kind") != "source"]}
+        for s in demo.get("sections", [])
+    ]
+    data = {
+        "database": {"url": f"sqlite:///{work / 'wirefeed.db'}"},
+        "publish": {"output_dir": str(work / "site")},
+        # The corpus is on one host; real outlets are on as many hosts as feeds.
+        "fetch": {"per_host": 16, "concurrency": 16, "timeout": 60.0},
+        "sources": [
+            {"name": f.name, "url": base + f.path, "full_text": f.full_text} for f in manifest.feeds
+        ],
+        "sections": sections,
+        "sectioning": demo.get("sectioning", {}),
+    }
+    return settings_from_dict(data, "bench/e2e.py")
+
+
+def _rusage() -> dict[str, float]:
+    import resource
+
+    me, kids = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return {
+        "maxrss_mb": me.ru_maxrss / 1024,
+        "children_maxrss_mb": kids.ru_maxrss / 1024,
+        "cpu_s": me.ru_utime + me.ru_stime,
+        "children_cpu_s": kids.ru_utime + kids.ru_stime,
+    }
+
+
+def _server_stats(base: str) -> dict[str, int]:
+    import httpx
+
+    return dict(httpx.get(base + "/__stats").json())
+
+
+def child_ours(corpus: Path, base: str, work: Path, profile: bool) -> dict[str, Any]:
+    from ingest.pipeline import ingest
+    from store.db import open_database
+    from store.stories import count_stories
+    from wirefeed.jobs import publish
+
+    settings = build_settings(load_manifest(corpus), base, work)
+    db = open_database(settings.database.url)
+    out: dict[str, Any] = {}
+    if profile:
+        from bench.stages import profile_call
+
+        def both() -> None:
+            ingest(db, settings)
+            publish(db, settings)
+
+        out["stages"] = profile_call(both, ROOT)
+        out.update(_rusage())
+        return out
+    t0 = time.perf_counter()
+    results = ingest(db, settings)
+    t1 = time.perf_counter()
+    report = publish(db, settings)
+    t2 = time.perf_counter()
+    before = _server_stats(base)
+    second = ingest(db, settings)
+    t3 = time.perf_counter()
+    after = _server_stats(base)
+    out.update(
+        ingest_s=t1 - t0,
+        publish_s=t2 - t1,
+        seconds=t2 - t0,
+        second_s=t3 - t2,
+        new=sum(r.new for r in results),
+        duplicate=sum(r.duplicate for r in results),
+        updated=sum(r.updated for r in results),
+        failed=sum(r.failed for r in results),
+        errors=[r.line() for r in results if r.status == "error"][:5],
+        stored=count_stories(db),
+        published_files=getattr(report, "files_written", None),
+        second_status={s: sum(r.status == s for r in second) for s in {r.status for r in second}},
+        second_requests={k: after.get(k, 0) - before.get(k, 0) for k in after},
+    )
+    out.update(_rusage())
+    return out
+
+
+def child_baseline(corpus: Path, base: str, work: Path, feed_only: bool) -> dict[str, Any]:
+    from bench.baseline import run_baseline
+
+    urls = [base + f.path for f in load_manifest(corpus).feeds]
+    r = run_baseline(urls, work / "baseline.db", fetch_pages=not feed_only)
+    return {
+        "stored": r.stories,
+        "seconds": r.seconds,
+        "items": r.items,
+        "failed": r.failed,
+        **_rusage(),
+    }
+
+
+def _tree_rss(pid: int) -> int:
+    """Resident bytes of ``pid`` and all its descendants (from /proc)."""
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as fh:
+                    parents[int(entry)] = int(fh.read().rsplit(b")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+    tree, todo = {pid}, [pid]
+    while todo:
+        p = todo.pop()
+        for child, parent in parents.items():
+            if parent == p and child not in tree:
+                tree.add(child)
+                todo.append(child)
+    total = 0
+    for p in tree:
+        try:
+            with open(f"/proc/{p}/statm", "rb") as fh:
+                total += int(fh.read().split()[1]) * PAGE
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
+
+
+def run_child(kind: str, corpus: Path, base: str, work: Path, args: argparse.Namespace) -> dict:
+    """Run one contender in a child process; returns its JSON plus the sampled tree peak RSS."""
+    work.mkdir(parents=True, exist_ok=True)
+    cmd = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--child",
+        kind,
+        "--corpus",
+        str(corpus),
+        "--base",
+        base,
+        "--work",
+        str(work),
+    ] + (["--feed-only"] if args.feed_only else [])
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT
+    )
+    peak = 0
+    while proc.poll() is None:
+        peak = max(peak, _tree_rss(proc.pid))
+        time.sleep(0.05)
+    out, err = proc.communicate()
+    if proc.returncode != 0:
+        raise SystemExit(f"{kind} run failed ({proc.returncode}):\n{err[-3000:]}")
+    result = json.loads(out.strip().splitlines()[-1])
+    result["tree_peak_mb"] = peak / 2**20
+    return result
+
+
+def report(spec: Spec, manifest: Manifest, gen_s: float, base: str, res: dict[str, Any]) -> None:
+    ours, base_r = res["ours"], res.get("baseline")
+    mode = "feed-only (full-content feeds)" if spec.full_content else "full text (summary feeds)"
+    print(
+        f"Wirefeed e2e bench: {spec.feeds} feeds x {spec.items} items = {manifest.items} items, "
+        f"{mode}; {manifest.carried} items carried by a second outlet"
+    )
+    print(
+        f"corpus: {manifest.page_bytes / max(manifest.items, 1) / 1024:.0f} KB per page on "
+        f"average, generated in {gen_s:.1f} s; server: asyncio subprocess on {base}"
+    )
+    print(
+        f"machine: {os.cpu_count()} CPUs, {platform.python_implementation()} "
+        f"{platform.python_version()}, {platform.platform()}"
+    )
+    print()
+    print(
+        f"{'':10} {'items':>6} {'stored':>7} {'dup':>5} {'failed':>6} {'seconds':>8} "
+        f"{'stories/s':>10} {'peak RSS tree':>14} {'(main)':>8}"
+    )
+    handled = ours["new"] + ours["duplicate"] + ours["updated"]
+    ours_rate = handled / ours["seconds"]
+    print(
+        f"{'wirefeed':10} {handled:>6} {ours['stored']:>7} {ours['duplicate']:>5} "
+        f"{ours['failed']:>6} {ours['seconds']:>8.1f} {ours_rate:>10.1f} "
+        f"{ours['tree_peak_mb']:>11.0f} MB {ours['maxrss_mb']:>5.0f} MB"
+    )
+    if base_r:
+        rate = base_r["stored"] / base_r["seconds"]
+        print(
+            f"{'baseline':10} {base_r['items']:>6} {base_r['stored']:>7} {'-':>5} "
+            f"{base_r['failed']:>6} {base_r['seconds']:>8.1f} {rate:>10.1f} "
+            f"{base_r['tree_peak_mb']:>11.0f} MB {base_r['maxrss_mb']:>5.0f} MB"
+        )
+        print(f"ratio wirefeed / baseline (stories/s): {ours_rate / rate:.2f}x")
+    print(
+        f"wirefeed: ingest {ours['ingest_s']:.1f} s + publish {ours['publish_s']:.1f} s; "
+        f"CPU {ours['cpu_s']:.1f} s in the main process, {ours['children_cpu_s']:.1f} s in "
+        f"child processes; {manifest.carried} carried items, {ours['duplicate']} found duplicate"
+    )
+    requests = ", ".join(f"{k}: {v}" for k, v in sorted(ours["second_requests"].items()) if v)
+    print(
+        f"second run over unchanged feeds: {ours['second_s']:.2f} s; sources "
+        f"{ours['second_status']}; requests {requests}"
+    )
+    for line in ours["errors"]:
+        print(f"  error: {line}")
+    if "profile" in res:
+        from bench.stages import format_stages
+
+        print()
+        print(format_stages(res["profile"]["stages"]))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--feeds", type=int, default=300)
+    ap.add_argument("--items", type=int, default=20)
+    ap.add_argument("--small", action="store_true", help=f"{SMALL[0]} feeds x {SMALL[1]} items")
+    ap.add_argument("--feed-only", action="store_true", help="full-content feeds, no pages")
+    ap.add_argument("--profile", action="store_true", help="one more run under cProfile")
+    ap.add_argument("--no-baseline", action="store_true")
+    ap.add_argument("--seed", type=int, default=Spec().seed)
+    ap.add_argument("--keep", type=Path, help="work directory to keep (default: a temp dir)")
+    ap.add_argument("--child", choices=("ours", "baseline", "profile"), help=argparse.SUPPRESS)
+    ap.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--base", help=argparse.SUPPRESS)
+    ap.add_argument("--work", type=Path, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        if args.child == "baseline":
+            out = child_baseline(args.corpus, args.base, args.work, args.feed_only)
+        else:
+            out = child_ours(args.corpus, args.base, args.work, args.child == "profile")
+        print(json.dumps(out))
+        return
+    feeds, items = SMALL if args.small else (args.feeds, args.items)
+    spec = Spec(feeds, items, args.seed, args.feed_only)
+    with tempfile.TemporaryDirectory(prefix="wirefeed-e2e-") as tmp:
+        work = args.keep or Path(tmp)
+        for sub in ("corpus", "ours", "base", "prof"):
+            shutil.rmtree(work / sub, ignore_errors=True)
+        started = time.perf_counter()
+        manifest = write_corpus(spec, work / "corpus")
+        gen_s = time.perf_counter() - started
+        res: dict[str, Any] = {}
+        with start_subprocess(work / "corpus") as base:
+            res["ours"] = run_child("ours", work / "corpus", base, work / "ours", args)
+            if not args.no_baseline:
+                res["baseline"] = run_child("baseline", work / "corpus", base, work / "base", args)
+            if args.profile:
+                res["profile"] = run_child("profile", work / "corpus", base, work / "prof", args)
+        report(spec, manifest, gen_s, base, res)
+
+
+if __name__ == "__main__":
+    main()

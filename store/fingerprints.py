@@ -1,0 +1,219 @@
+"""The persisted near-duplicate index: fingerprints in, candidate stories out, plus relations.
+
+``add_fingerprint`` writes a story's band values (from ``ingest.fingerprint``) in the caller's
+transaction, so the index can never disagree with the story table; ``find_candidates`` probes
+one index per band (``BAND_COUNT`` look-ups, independent of the number of stored stories), counts
+the bands each stored story shares and drops stories outside the time window;
+``load_candidates`` fetches what the near-duplicate decision needs about them. ``add_relation``
+and ``related_ids`` record stories that are related but not merged. ``missing_fingerprints``
+feeds a backfill after the migration. Plain SQL through SQLAlchemy Core, the same on SQLite and
+PostgreSQL.
+
+This module does not decide whether two stories are the same (``ingest.dedupe_near`` does) and
+does not compute fingerprints.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import Connection, text
+from sqlalchemy.exc import IntegrityError
+
+from store.schema_dedupe import BAND_COLUMNS, BAND_COUNT
+
+_COLS = ", ".join(BAND_COLUMNS)
+_PARAMS = ", ".join(f":{c}" for c in BAND_COLUMNS)
+_INSERT = text(
+    f"INSERT INTO story_fingerprint (story_id, words, published, {_COLS}) "
+    f"VALUES (:story_id, :words, :published, {_PARAMS})"
+)
+_DELETE = text("DELETE FROM story_fingerprint WHERE story_id = :story_id")
+MAX_PROBE_ROWS = 1000  # a band value shared by more stories is boilerplate: stop reading there
+
+
+@dataclass(frozen=True, slots=True)
+class StoredCandidate:
+    """A stored story as the near-duplicate decision sees it."""
+
+    story_id: int
+    title: str
+    body_text: str
+    agency: str | None
+    dateline: str | None
+    published: datetime | None
+    shared_bands: int = 0
+
+
+def _utc(dt: datetime | None) -> datetime | None:
+    if dt is None:
+        return None
+    if isinstance(dt, str):
+        dt = datetime.fromisoformat(dt)
+    return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
+
+
+def _row(
+    story_id: int, bands: Sequence[int | None], words: int, published: datetime | None
+) -> dict[str, object]:
+    if len(bands) != BAND_COUNT:
+        raise ValueError(f"expected {BAND_COUNT} band values, got {len(bands)}")
+    row: dict[str, object] = {"story_id": story_id, "words": words, "published": _utc(published)}
+    row.update(zip(BAND_COLUMNS, bands, strict=True))
+    return row
+
+
+def add_fingerprint(
+    conn: Connection,
+    story_id: int,
+    bands: Sequence[int | None],
+    *,
+    words: int,
+    published: datetime | None,
+) -> None:
+    """Store (or replace) the fingerprint of ``story_id`` inside the caller's transaction."""
+    conn.execute(_DELETE, {"story_id": story_id})
+    conn.execute(_INSERT, _row(story_id, bands, words, published))
+
+
+def add_fingerprints(
+    conn: Connection,
+    rows: Iterable[tuple[int, Sequence[int | None], int, datetime | None]],
+) -> int:
+    """Bulk insert of new fingerprints ``(story_id, bands, words, published)``; returns the count.
+
+    For backfills and benchmarks: rows must not exist yet (no replace).
+    """
+    batch = [_row(sid, bands, words, published) for sid, bands, words, published in rows]
+    if batch:
+        conn.execute(_INSERT, batch)
+    return len(batch)
+
+
+def remove_fingerprint(conn: Connection, story_id: int) -> None:
+    conn.execute(_DELETE, {"story_id": story_id})
+
+
+def find_candidates(
+    conn: Connection,
+    bands: Sequence[int | None],
+    *,
+    published: datetime | None = None,
+    window: timedelta | None = None,
+    exclude: int | None = None,
+    limit: int = 20,
+) -> list[tuple[int, int]]:
+    """Stored stories sharing a band with ``bands``: ``(story_id, shared_bands)``, most first.
+
+    With ``published`` and ``window``, stories published further away are left out (stories
+    without a date are kept). Ties go to the newest story id.
+    """
+    probes = [
+        (col, value) for col, value in zip(BAND_COLUMNS, bands, strict=True) if value is not None
+    ]
+    if not probes:
+        return []
+    sql = " UNION ALL ".join(
+        f"SELECT story_id, published FROM story_fingerprint WHERE {col} = :v{i}"
+        for i, (col, _value) in enumerate(probes)
+    )
+    params = {f"v{i}": value for i, (_col, value) in enumerate(probes)}
+    rows = conn.execute(text(f"{sql} LIMIT {MAX_PROBE_ROWS}"), params).all()
+    votes: Counter[int] = Counter()
+    when = _utc(published)
+    for story_id, stored in rows:
+        if story_id == exclude:
+            continue
+        stored_at = _utc(stored)
+        if when and window and stored_at and abs(stored_at - when) > window:
+            continue
+        votes[story_id] += 1
+    ranked = sorted(votes.items(), key=lambda kv: (-kv[1], -kv[0]))
+    return ranked[:limit]
+
+
+def load_candidates(conn: Connection, found: Sequence[tuple[int, int]]) -> list[StoredCandidate]:
+    """The stories behind ``find_candidates``' result, in the same order (one look-up by key)."""
+    if not found:
+        return []
+    ids = [sid for sid, _n in found]
+    marks = ", ".join(f":i{n}" for n in range(len(ids)))
+    rows = conn.execute(
+        text(
+            "SELECT id, title, body_text, agency, dateline, published FROM story "
+            f"WHERE id IN ({marks})"
+        ),
+        {f"i{n}": sid for n, sid in enumerate(ids)},
+    ).all()
+    by_id = {r.id: r for r in rows}
+    out = []
+    for sid, shared in found:
+        r = by_id.get(sid)
+        if r is not None:
+            out.append(
+                StoredCandidate(
+                    story_id=r.id,
+                    title=r.title,
+                    body_text=r.body_text,
+                    agency=r.agency,
+                    dateline=r.dateline,
+                    published=_utc(r.published),
+                    shared_bands=shared,
+                )
+            )
+    return out
+
+
+def missing_fingerprints(
+    conn: Connection, *, limit: int = 500
+) -> list[tuple[int, str, datetime | None]]:
+    """Stories without a fingerprint row yet ``(id, body_text, published)``, oldest first."""
+    rows = conn.execute(
+        text(
+            "SELECT s.id, s.body_text, s.published FROM story s "
+            "LEFT JOIN story_fingerprint f ON f.story_id = s.id "
+            "WHERE f.story_id IS NULL ORDER BY s.id LIMIT :n"
+        ),
+        {"n": limit},
+    ).all()
+    return [(r.id, r.body_text, _utc(r.published)) for r in rows]
+
+
+def add_relation(conn: Connection, a: int, b: int, *, score: float, reason: str = "") -> bool:
+    """Record that stories ``a`` and ``b`` are related; False when already recorded."""
+    if a == b:
+        return False
+    low, high = min(a, b), max(a, b)
+    exists = conn.execute(
+        text("SELECT 1 FROM story_relation WHERE story_id = :a AND related_id = :b"),
+        {"a": low, "b": high},
+    ).first()
+    if exists:
+        return False
+    try:
+        with conn.begin_nested():  # a concurrent writer may insert the pair first
+            conn.execute(
+                text(
+                    "INSERT INTO story_relation (story_id, related_id, score, reason) "
+                    "VALUES (:a, :b, :s, :r)"
+                ),
+                {"a": low, "b": high, "s": score, "r": reason},
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def related_ids(conn: Connection, story_id: int) -> list[int]:
+    """Ids of the stories related to ``story_id``, ascending."""
+    rows = conn.execute(
+        text(
+            "SELECT related_id AS other FROM story_relation WHERE story_id = :i "
+            "UNION SELECT story_id AS other FROM story_relation WHERE related_id = :i"
+        ),
+        {"i": story_id},
+    ).all()
+    return sorted(r.other for r in rows)
