@@ -96,6 +96,7 @@ def generate(spec: Spec, manifest: Manifest | None = None) -> Iterator[CorpusFil
     rng = random.Random(spec.seed)
     originals: list[tuple[int, Story]] = []  # (outlet index, story) that others may carry
     recent: list[tuple[str, str]] = []
+    taken: set[int] = set()
     next_id = 0
     for index in range(spec.feeds):
         a, b = WORDS_A.split()[index % 10], WORDS_B.split()[(index // 10 + index) % 10]
@@ -109,10 +110,11 @@ def generate(spec: Spec, manifest: Manifest | None = None) -> Iterator[CorpusFil
         manifest.feeds.append(info)
         items: list[tuple[Story, str]] = []
         for _ in range(spec.items):
-            others = [s for o, s in originals[-400:] if o != index]
+            others = [s for o, s in originals[-400:] if o != index and s.id not in taken]
             carried = bool(others) and rng.random() < spec.carried
             if carried:
                 story = carry(rng, rng.choice(others))
+                taken.add(story.id)  # each story is carried by one second outlet at most
                 manifest.carried += 1
             else:
                 story = make_story(rng, next_id)

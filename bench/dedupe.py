@@ -80,9 +80,7 @@ def load_set(data: Path = DATA) -> tuple[dict[str, Candidate], list[Pair]]:
                 published=datetime.fromisoformat(d["published"].replace("Z", "+00:00")),
             )
     with (data / "pairs.csv").open(encoding="utf-8", newline="") as fh:
-        pairs = [
-            Pair(r["pair"], r["kind"], r["label"], r["a"], r["b"]) for r in csv.DictReader(fh)
-        ]
+        pairs = [Pair(r["pair"], r["kind"], r["label"], r["a"], r["b"]) for r in csv.DictReader(fh)]
     return docs, pairs
 
 

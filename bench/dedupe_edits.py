@@ -233,7 +233,8 @@ def template_reports(rng: random.Random) -> list[list[dict[str, str]]]:
                     "agency": agency,
                     "dateline": dateline,
                     "published": f"2026-06-{8 + n:02d}T16:{30 + s:02d}:00Z",
-                    "title": f"European shares {values['dir']} as investors weigh {values['theme'][:40]}",
+                    "title": f"European shares {values['dir']} as investors weigh "
+                    + values["theme"][:40],
                     "body": _REPORT.format(**values),
                 }
             )

@@ -38,6 +38,7 @@ from bench.corpus import Manifest, Spec, load_manifest, write_corpus  # noqa: E4
 from bench.server import start_subprocess  # noqa: E402
 
 SMALL = (60, 10)
+BASELINE_FEEDS = 60
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
@@ -57,7 +58,7 @@ def build_settings(manifest: Manifest, base: str, work: Path) -> Any:
         "database": {"url": f"sqlite:///{work / 'wirefeed.db'}"},
         "publish": {"output_dir": str(work / "site")},
         # The corpus is on one host; real outlets are on as many hosts as feeds.
-        "fetch": {"per_host": 16, "concurrency": 16, "timeout": 60.0},
+        "fetch": {"per_host": 16, "concurrency": 16, "timeout": 60.0, "allow_hosts": [base]},
         "sources": [
             {"name": f.name, "url": base + f.path, "full_text": f.full_text} for f in manifest.feeds
         ],
@@ -88,7 +89,7 @@ def _server_stats(base: str) -> dict[str, int]:
     return dict(httpx.get(base + "/__stats").json())
 
 
-def child_ours(corpus: Path, base: str, work: Path, profile: bool) -> dict[str, Any]:
+def child_ours(corpus: Path, base: str, work: Path, profile: str | None) -> dict[str, Any]:
     from ingest.pipeline import ingest
     from store.db import open_database
     from store.stories import count_stories
@@ -104,7 +105,7 @@ def child_ours(corpus: Path, base: str, work: Path, profile: bool) -> dict[str, 
             ingest(db, settings)
             publish(db, settings)
 
-        out["stages"] = profile_call(both, ROOT)
+        out["stages"] = profile_call(both, ROOT, profile)
         out.update(_rusage())
         return out
     t0 = time.perf_counter()
@@ -135,16 +136,19 @@ def child_ours(corpus: Path, base: str, work: Path, profile: bool) -> dict[str, 
     return out
 
 
-def child_baseline(corpus: Path, base: str, work: Path, feed_only: bool) -> dict[str, Any]:
+def child_baseline(
+    corpus: Path, base: str, work: Path, feed_only: bool, feeds: int
+) -> dict[str, Any]:
     from bench.baseline import run_baseline
 
-    urls = [base + f.path for f in load_manifest(corpus).feeds]
+    urls = [base + f.path for f in load_manifest(corpus).feeds][: feeds or None]
     r = run_baseline(urls, work / "baseline.db", fetch_pages=not feed_only)
     return {
         "stored": r.stories,
         "seconds": r.seconds,
         "items": r.items,
         "failed": r.failed,
+        "feeds": len(urls),
         **_rusage(),
     }
 
@@ -206,6 +210,25 @@ def run_child(kind: str, corpus: Path, base: str, work: Path, args: argparse.Nam
     return result
 
 
+def commit_ms(directory: Path, rows: int = 20) -> float:
+    """Median cost of one SQLite commit (with its fsync) in ``directory``: disks differ a lot."""
+    import sqlite3
+    import statistics
+
+    path = directory / "commit-probe.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE t (x INTEGER)")
+    times = []
+    for i in range(rows):
+        t = time.perf_counter()
+        conn.execute("INSERT INTO t VALUES (?)", (i,))
+        conn.commit()
+        times.append(time.perf_counter() - t)
+    conn.close()
+    path.unlink()
+    return statistics.median(times) * 1000
+
+
 def report(spec: Spec, manifest: Manifest, gen_s: float, base: str, res: dict[str, Any]) -> None:
     ours, base_r = res["ours"], res.get("baseline")
     mode = "feed-only (full-content feeds)" if spec.full_content else "full text (summary feeds)"
@@ -219,7 +242,8 @@ def report(spec: Spec, manifest: Manifest, gen_s: float, base: str, res: dict[st
     )
     print(
         f"machine: {os.cpu_count()} CPUs, {platform.python_implementation()} "
-        f"{platform.python_version()}, {platform.platform()}"
+        f"{platform.python_version()}, {platform.platform()}; one SQLite commit in the work "
+        f"directory: {res['commit_ms']:.1f} ms"
     )
     print()
     print(
@@ -240,6 +264,11 @@ def report(spec: Spec, manifest: Manifest, gen_s: float, base: str, res: dict[st
             f"{base_r['failed']:>6} {base_r['seconds']:>8.1f} {rate:>10.1f} "
             f"{base_r['tree_peak_mb']:>11.0f} MB {base_r['maxrss_mb']:>5.0f} MB"
         )
+        if base_r["items"] < manifest.items:
+            print(
+                f"  (baseline over the first {base_r['feeds']} feeds of the same corpus: it is "
+                "sequential, so its stories/s does not depend on the corpus size)"
+            )
         print(f"ratio wirefeed / baseline (stories/s): {ours_rate / rate:.2f}x")
     print(
         f"wirefeed: ingest {ours['ingest_s']:.1f} s + publish {ours['publish_s']:.1f} s; "
@@ -267,6 +296,14 @@ def main() -> None:
     ap.add_argument("--small", action="store_true", help=f"{SMALL[0]} feeds x {SMALL[1]} items")
     ap.add_argument("--feed-only", action="store_true", help="full-content feeds, no pages")
     ap.add_argument("--profile", action="store_true", help="one more run under cProfile")
+    ap.add_argument("--profile-clock", choices=("wall", "cpu"), default="wall")
+    ap.add_argument(
+        "--baseline-feeds",
+        type=int,
+        default=BASELINE_FEEDS,
+        help="run the baseline over the first N feeds only (0: all); it is sequential, so its "
+        f"stories/s does not depend on the corpus size (default {BASELINE_FEEDS})",
+    )
     ap.add_argument("--no-baseline", action="store_true")
     ap.add_argument("--seed", type=int, default=Spec().seed)
     ap.add_argument("--keep", type=Path, help="work directory to keep (default: a temp dir)")
@@ -277,9 +314,12 @@ def main() -> None:
     args = ap.parse_args()
     if args.child:
         if args.child == "baseline":
-            out = child_baseline(args.corpus, args.base, args.work, args.feed_only)
+            out = child_baseline(
+                args.corpus, args.base, args.work, args.feed_only, args.baseline_feeds
+            )
         else:
-            out = child_ours(args.corpus, args.base, args.work, args.child == "profile")
+            clock = args.profile_clock if args.child == "profile" else None
+            out = child_ours(args.corpus, args.base, args.work, clock)
         print(json.dumps(out))
         return
     feeds, items = SMALL if args.small else (args.feeds, args.items)
@@ -291,7 +331,7 @@ def main() -> None:
         started = time.perf_counter()
         manifest = write_corpus(spec, work / "corpus")
         gen_s = time.perf_counter() - started
-        res: dict[str, Any] = {}
+        res: dict[str, Any] = {"commit_ms": commit_ms(work)}
         with start_subprocess(work / "corpus") as base:
             res["ours"] = run_child("ours", work / "corpus", base, work / "ours", args)
             if not args.no_baseline:

@@ -1,7 +1,8 @@
 """Where the CPU went: run a call under cProfile and split its CPU time by pipeline stage.
 
-The profiler's clock is ``time.thread_time`` (CPU of the profiled thread: waiting on the network
-costs nothing). Each function's own time goes to a stage by its module (``ingest.fetch*`` ->
+The profiler's clock is the wall clock (blocking calls such as SQLite commits show in their stage;
+the event loop idling in epoll is "wait") or ``time.thread_time`` (CPU of the profiled thread
+only). Each function's own time goes to a stage by its module (``ingest.fetch*`` ->
 fetch, ``ingest.extract*`` -> extract, ``store.*`` -> store, ``publish.*`` -> publish, ...);
 a function outside our packages (lxml, feedparser, httpx, sqlalchemy, asyncio...) inherits the
 stages of its callers, weighted by how much of its time each caller accounts for (cProfile's
@@ -55,6 +56,7 @@ ORDER = (
     "publish",
     "pipeline",
     "other",
+    "wait",
 )
 Func = tuple[str, int, str]
 
@@ -78,6 +80,13 @@ def stage_of(filename: str, root: Path) -> str | None:
     return None
 
 
+def _builtin_stage(func: Func) -> str | None:
+    """Blocking waits of the event loop (network idle, waiting on workers) are their own stage."""
+    if func[0] == "~" and ("of 'select." in func[2] or "select.select" in func[2]):
+        return "wait"
+    return None
+
+
 def split_by_stage(stats: dict[Func, Any], root: Path) -> dict[str, float]:
     """Seconds of own time per stage, third-party time inherited from callers."""
     memo: dict[Func, dict[str, float]] = {}
@@ -86,7 +95,7 @@ def split_by_stage(stats: dict[Func, Any], root: Path) -> dict[str, float]:
     def shares(func: Func) -> dict[str, float]:
         if func in memo:
             return memo[func]
-        own = stage_of(func[0], root)
+        own = stage_of(func[0], root) or _builtin_stage(func)
         if own is not None:
             return memo.setdefault(func, {own: 1.0})
         if func in busy:
@@ -122,9 +131,9 @@ def top_functions(stats: dict[Func, Any], n: int = 12) -> list[tuple[str, float]
     return [(f"{Path(f[0]).name}:{f[1]}({f[2]})", v[2]) for f, v in rows]
 
 
-def profile_call(fn: Callable[[], object], root: Path) -> dict[str, Any]:
-    """Run ``fn`` under cProfile (thread CPU clock); the stage split and CPU totals."""
-    prof = cProfile.Profile(time.thread_time)
+def profile_call(fn: Callable[[], object], root: Path, clock: str = "wall") -> dict[str, Any]:
+    """Run ``fn`` under cProfile; the stage split (``clock``: "wall" or "cpu") and CPU totals."""
+    prof = cProfile.Profile(time.perf_counter if clock == "wall" else time.thread_time)
     wall, cpu = time.perf_counter(), time.process_time()
     thread = time.thread_time()
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -134,6 +143,7 @@ def profile_call(fn: Callable[[], object], root: Path) -> dict[str, Any]:
     kids_after = resource.getrusage(resource.RUSAGE_CHILDREN)
     stats = pstats.Stats(prof).stats  # type: ignore[attr-defined]
     return {
+        "clock": clock,
         "stages": split_by_stage(stats, root.resolve()),
         "wall_s": wall,
         "main_thread_s": thread,
@@ -147,10 +157,12 @@ def profile_call(fn: Callable[[], object], root: Path) -> dict[str, Any]:
 def format_stages(p: dict[str, Any]) -> str:
     stages: dict[str, float] = p["stages"]
     total = sum(stages.values()) or 1.0
+    what = "wall time" if p["clock"] == "wall" else "CPU time"
     lines = [
-        f"where the CPU went (profiled run under cProfile, main thread; wall {p['wall_s']:.1f} s, "
-        f"main-thread CPU {p['main_thread_s']:.1f} s, other threads {p['other_threads_s']:.1f} s, "
-        f"worker processes {p['children_cpu_s']:.1f} s; profiling inflates Python-heavy code):"
+        f"where the {what} went (a separate run under cProfile, main thread, {what} clock; "
+        f"wall {p['wall_s']:.1f} s, main-thread CPU {p['main_thread_s']:.1f} s, other threads "
+        f"{p['other_threads_s']:.1f} s, worker processes {p['children_cpu_s']:.1f} s; "
+        "profiling inflates Python-heavy code; 'wait' = event loop idle in select/epoll):"
     ]
     for stage in ORDER:
         if stage in stages:

@@ -18,6 +18,8 @@ from pydantic import (
     model_validator,
 )
 
+from config.allow import parse_allow
+
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 _INTERVAL_RE = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
 
@@ -77,6 +79,13 @@ class FetchSettings(_Strict):
     per_host: Annotated[int, Field(ge=1, le=32)] = 2
     http2: bool = True
     proxy: str | None = None
+    allow_hosts: tuple[str, ...] = ()
+
+    @field_validator("allow_hosts")
+    @classmethod
+    def _allow(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        parse_allow(v)
+        return v
 
 
 class ServiceSettings(_Strict):

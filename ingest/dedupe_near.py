@@ -64,7 +64,7 @@ def _norm_agency(agency: str | None) -> str:
 
 
 def _norm_dateline(dateline: str | None) -> str:
-    """"WASHINGTON, D.C." and "Washington" compare equal: the place before any comma."""
+    """ "WASHINGTON, D.C." and "Washington" compare equal: the place before any comma."""
     head = (dateline or "").split(",")[0]
     return " ".join(words_of(head))
 
@@ -84,9 +84,9 @@ def same_story(a: Candidate, b: Candidate) -> Verdict:
     sim = similarity(a.body_text, b.body_text)
     score = round(sim.containment, 3)
     agency_a, agency_b = _norm_agency(a.agency), _norm_agency(b.agency)
-    if agency_a not in UNKNOWN_AGENCIES and agency_b not in UNKNOWN_AGENCIES:
-        if agency_a != agency_b:
-            return Verdict(False, _related(sim), score, f"agencies differ ({a.agency}/{b.agency})")
+    known = agency_a not in UNKNOWN_AGENCIES and agency_b not in UNKNOWN_AGENCIES
+    if known and agency_a != agency_b:
+        return Verdict(False, _related(sim), score, f"agencies differ ({a.agency}/{b.agency})")
     place_a, place_b = _norm_dateline(a.dateline), _norm_dateline(b.dateline)
     if place_a and place_b and place_a != place_b:
         return Verdict(False, _related(sim), score, f"datelines differ ({a.dateline}/{b.dateline})")

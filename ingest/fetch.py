@@ -14,7 +14,9 @@ from datetime import UTC, datetime
 
 import httpx
 
+from config.allow import AllowList
 from ingest.errors import FetchError
+from ingest.guard import guarded_transport
 from ingest.types import Fetched, NotModified
 
 PERMANENT_STATUSES = frozenset({400, 401, 403, 404, 405, 410, 451})
@@ -33,20 +35,37 @@ def make_client(
     max_connections: int = 20,
     http2: bool = False,
     proxy: str | None = None,
+    allow: AllowList | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> httpx.AsyncClient:
-    """One client per run: connection reuse, redirects followed, timeouts on every request."""
+    """One client per run: connection reuse, redirects followed, timeouts on every request.
+
+    Every connection passes the SSRF guard (``allow`` lists the operator's private hosts; the
+    proxy, if any, is allowed too). ``transport`` replaces the network entirely (tests).
+    """
+    if transport is None:
+        allow = allow or AllowList()
+        if proxy:
+            proxy_url = httpx.URL(proxy)
+            allow = AllowList(
+                allow.hosts,
+                allow.host_ports | {(proxy_url.host, proxy_url.port or 80)},
+                allow.networks,
+            )
+        transport = guarded_transport(
+            allow,
+            http2=http2,
+            proxy=proxy,
+            limits=httpx.Limits(
+                max_connections=max_connections, max_keepalive_connections=max_connections
+            ),
+        )
     return httpx.AsyncClient(
         transport=transport,
         headers={"User-Agent": user_agent},
         timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
         follow_redirects=True,
         max_redirects=max_redirects,
-        limits=httpx.Limits(
-            max_connections=max_connections, max_keepalive_connections=max_connections
-        ),
-        http2=http2,
-        proxy=proxy,
     )
 
 

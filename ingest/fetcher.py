@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from config.allow import parse_allow
 from config.settings import FetchSettings
 from ingest.errors import FetchError
 from ingest.fetch import ACCEPT_PAGE, fetch, make_client
@@ -57,6 +58,7 @@ class Fetcher:
             max_connections=settings.concurrency,
             http2=settings.http2,
             proxy=settings.proxy,
+            allow=parse_allow(settings.allow_hosts),
             transport=transport,
         )
 

@@ -39,8 +39,7 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _DROP = frozenset({"mr", "mrs", "ms", "dr", "the", "a", "an", "percent", "pct", "per", "cent"})
 # Function words: a shingle made only of these ("said on the", "in a statement" without content)
 # appears in most stories, so it would only add false candidates.
-STOPWORDS = frozenset(
-    """
+_STOPWORDS_TEXT = """
     about above after again against all also am and any are as at be because been before being
     below between both but by can could did do does doing down during each few for from further
     had has have having he her here hers him his how i if in into is it its itself just me more
@@ -48,8 +47,8 @@ STOPWORDS = frozenset(
     should so some such than that their theirs them then there these they this those through to
     too under until up very was we were what when where which while who whom why will with would
     you your told added
-    """.split()
-)
+"""
+STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 
 
 def words_of(text: str) -> list[str]:
@@ -121,8 +120,8 @@ def fingerprint(text: str) -> Fingerprint:
 class Similarity:
     """How much two bodies share: ``jaccard`` and ``containment`` of their shingle sets (the
     share of the smaller set found in the larger); ``numbers``: the share of the distinct
-    numbers quoted by the shorter text that the longer one quotes too (1.0 when it quotes fewer
-    than three)."""
+    numbers quoted by the text quoting fewer that the other quotes too (1.0 when it quotes fewer
+    than three: a cut copy keeps a subset of the figures, a template report changes them)."""
 
     jaccard: float
     containment: float
@@ -149,8 +148,8 @@ def similarity(a: str, b: str) -> Similarity:
     jaccard = common / len(sa | sb)
     containment = common / min(len(sa), len(sb))
     na, nb = numbers_of(a), numbers_of(b)
-    short, long_ = (na, nb) if len(sa) <= len(sb) else (nb, na)
-    numbers = 1.0 if len(short) < 3 else len(short & long_) / len(short)
+    fewer = min(len(na), len(nb))
+    numbers = 1.0 if fewer < 3 else len(na & nb) / fewer
     wa, wb = content_words(a), content_words(b)
     overlap = len(wa & wb) / len(wa | wb) if wa and wb else 0.0
     lead_a, lead_b = shingles_of(words_a[:LEAD_WORDS]), shingles_of(words_b[:LEAD_WORDS])

@@ -41,8 +41,15 @@ _STAMPS = (
 _TOKEN = re.compile(r"\S+")
 # Typography that outlets and CMSes change freely: curly quotes, dashes, non-breaking spaces.
 _TYPOGRAPHY = str.maketrans(
-    {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-",
-     "\u00a0": " "}
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u00a0": " ",
+    }
 )
 
 
@@ -112,9 +119,7 @@ def classify_revision(old_title: str, old_text: str, new_title: str, new_text: s
     return Revision("substantive", changed, total, diff)
 
 
-def may_record(
-    recent: Sequence[datetime], now: datetime, *, limit: int = MAX_PER_DAY
-) -> bool:
+def may_record(recent: Sequence[datetime], now: datetime, *, limit: int = MAX_PER_DAY) -> bool:
     """Whether one more hash-driven revision may be recorded, given the earlier ones' times."""
     aware_now = now.replace(tzinfo=UTC) if now.tzinfo is None else now
     since = aware_now - timedelta(hours=24)

@@ -41,7 +41,7 @@ def server() -> Iterator[DemoServer]:
 def _settings(*sources_: tuple[str, str], **fetch: object) -> Settings:
     return settings_from_dict(
         {
-            "fetch": {"timeout": 5, **fetch},
+            "fetch": {"timeout": 5, "allow_hosts": ["127.0.0.1"], **fetch},
             "sources": [
                 {"name": n, "url": u, "interval": "10m", "full_text": "never"} for n, u in sources_
             ],
@@ -219,7 +219,10 @@ def test_robots_txt_is_honoured_for_article_pages(server: DemoServer, db: Databa
         b"User-agent: *\nDisallow: /private/\n",
     )
     settings = settings_from_dict(
-        {"sources": [{"name": "r", "url": server.url("/feed.xml"), "full_text": "always"}]}
+        {
+            "fetch": {"allow_hosts": [server.base_url]},
+            "sources": [{"name": "r", "url": server.url("/feed.xml"), "full_text": "always"}],
+        }
     )
     [result] = ingest(db, settings, clock=Clock(NOW))
     assert result.new == 1

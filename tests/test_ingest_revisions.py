@@ -54,7 +54,7 @@ def test_comparable_words_drop_noise_but_keep_real_links() -> None:
 
 
 def test_word_diff_counts_the_larger_side_of_each_change() -> None:
-    changed, diff = word_diff("a b c d".split(), "a x y z d".split())
+    changed, diff = word_diff(["a", "b", "c", "d"], ["a", "x", "y", "z", "d"])
     assert changed == 3 and diff == "…a -[b c] +[x y z] d…"
     assert word_diff(["same"], ["same"]) == (0, "")
 

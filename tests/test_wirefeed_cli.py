@@ -241,12 +241,14 @@ def test_every_source_failing_exits_non_zero(server: DemoServer, tmp_path: Path)
     config = tmp_path / "bad.toml"
     config.write_text(
         f'[database]\nurl = "sqlite:///{tmp_path / "x.db"}"\n'
+        + f'[fetch]\nallow_hosts = ["{server.base_url}"]\n'
         + BROKEN.replace("{base}", server.base_url),
         encoding="utf-8",
     )
     out = wirefeed(config, "ingest")
     assert out.returncode == 1
     assert len(out.stdout.splitlines()) == 3
+    assert "blocked" not in out.stdout  # they failed for their own reasons
 
 
 def test_bad_config_is_one_clear_error(tmp_path: Path) -> None:

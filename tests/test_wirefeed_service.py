@@ -87,7 +87,8 @@ def _one_source(tmp: Path, base: str, names: list[str]) -> str:
         f'[[sources]]\nname = "{n}"\nurl = "{base}/northgate/feed.json"\nfull_text = "never"\n'
         for n in names
     )
-    return f'[database]\nurl = "sqlite:///{tmp / "svc.db"}"\n' + blocks
+    allow = f'[fetch]\nallow_hosts = ["{base}"]\n'
+    return f'[database]\nurl = "sqlite:///{tmp / "svc.db"}"\n' + allow + blocks
 
 
 def test_config_reload_adds_sources_and_refuses_a_broken_file(

@@ -1,0 +1,121 @@
+"""SSRF guard: never connect to a loopback, private, link-local or otherwise non-public address.
+
+Feeds hand us URLs (article links, redirects, images); a hostile one could point at the metadata
+service (169.254.169.254), a database on localhost or an intranet. For every connection the HTTP
+client opens (hence on every redirect hop) the guard checks the addresses the name resolves to
+before connecting (a refused destination gets no packet), then the address actually reached
+(so a name that re-resolves to 127.0.0.1 in between gains nothing). Operators allow their own
+private hosts with ``[fetch] allow_hosts`` (``host``, ``host:port`` or a CIDR). This module does
+not fetch anything itself; it plugs into the client's network layer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+from collections.abc import Iterable
+from typing import Any
+
+import httpcore
+import httpx
+
+from config.allow import IP, AllowList, parse_allow
+
+__all__ = ["AllowList", "guarded_transport", "parse_allow", "why_blocked"]
+
+
+def why_blocked(address: IP) -> str | None:
+    """The reason ``address`` is not a public destination, or None if it is one."""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    for attr, label in (
+        ("is_loopback", "a loopback"),
+        ("is_link_local", "a link-local"),
+        ("is_multicast", "a multicast"),
+        ("is_private", "a private"),
+        ("is_reserved", "a reserved"),
+        ("is_unspecified", "an unspecified"),
+    ):
+        if getattr(address, attr):
+            return f"{label} address"
+    if not address.is_global:
+        return "a non-public address"
+    return None
+
+
+class _GuardedBackend(httpcore.AsyncNetworkBackend):
+    """Wraps the real network backend; checks every TCP connection's peer address."""
+
+    def __init__(self, inner: httpcore.AsyncNetworkBackend, allow: AllowList) -> None:
+        self.inner = inner
+        self.allow = allow
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        # First the addresses the name resolves to: a refused destination gets no packet at all.
+        for address in await _resolve(host, port):
+            self._check(host, port, address)
+        stream = await self.inner.connect_tcp(host, port, timeout, local_address, socket_options)
+        # Then the address actually reached (the name may have re-resolved since: rebinding).
+        peer = stream.get_extra_info("server_addr")
+        try:
+            address = ipaddress.ip_address(peer[0].split("%")[0])
+        except (TypeError, ValueError, IndexError):
+            await stream.aclose()
+            raise httpcore.ConnectError(f"blocked: cannot tell where {host} connects") from None
+        try:
+            self._check(host, port, address)
+        except httpcore.ConnectError:
+            await stream.aclose()
+            raise
+        return stream
+
+    def _check(self, host: str, port: int, address: IP) -> None:
+        reason = why_blocked(address)
+        if reason is not None and not self.allow.allows(host, port, address):
+            where = host if host == str(address) else f"{host} ({address})"
+            raise httpcore.ConnectError(
+                f"blocked: {where} is {reason} "
+                "(allow it in [fetch] allow_hosts if it is your own server)"
+            )
+
+    async def connect_unix_socket(self, *args: Any, **kwargs: Any) -> httpcore.AsyncNetworkStream:
+        raise httpcore.ConnectError("blocked: unix sockets are never fetched")
+
+    async def sleep(self, seconds: float) -> None:
+        await self.inner.sleep(seconds)
+
+
+async def _resolve(host: str, port: int) -> set[IP]:
+    """Every address ``host`` resolves to (an IP literal resolves to itself, with no lookup)."""
+    try:
+        return {ipaddress.ip_address(host.strip("[]").split("%")[0])}
+    except ValueError:
+        pass
+    loop = asyncio.get_running_loop()
+    try:
+        infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError as exc:
+        raise httpcore.ConnectError(f"cannot resolve {host}: {exc}") from exc
+    found: set[IP] = set()
+    for *_, sockaddr in infos:
+        try:
+            found.add(ipaddress.ip_address(str(sockaddr[0]).split("%")[0]))
+        except ValueError:
+            continue
+    return found
+
+
+def guarded_transport(allow: AllowList, **kwargs: Any) -> httpx.AsyncHTTPTransport:
+    """An httpx transport whose every connection passes the guard (redirect hops included)."""
+    transport = httpx.AsyncHTTPTransport(**kwargs)
+    pool = transport._pool  # httpx exposes no backend option; the pool keeps it here
+    pool._network_backend = _GuardedBackend(pool._network_backend, allow)
+    return transport
