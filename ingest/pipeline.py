@@ -227,6 +227,7 @@ class Ingestor:
             feed_blob=feed_blob,
             page_blob=page_blob,
         )
+        counts.problems.extend(f"{entry.link or guid}: {w}" for w in draft.warnings)
         story = to_new_story(draft, entry_hash_value=new_hash)
         if decision.action == "update" and decision.story_id is not None:
             changed = stories.update_story(self.db, decision.story_id, story, now=now)

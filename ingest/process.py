@@ -22,6 +22,7 @@ from ingest.urls import strip_tracking, url_key
 
 TEASER_WORDS = 120  # feed content shorter than this is a teaser, not the story
 TEASER_SENTENCES = 3
+MAX_TITLE = 300  # characters; a feed's 10,000-character "title" is cut, not stored whole
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)]?(?:\s|$)")
 
 
@@ -65,8 +66,13 @@ def process_entry(
     if page_html is not None:
         article = extract_article(page_html, page_url or entry.link or "", source.extract)
     body = from_feed
+    warnings: list[str] = []
     if article is not None and len(article.text.split()) > len(from_feed.text.split()):
         body = Body(html=article.html, text=article.text)
+    elif article is not None and not article.text:
+        warnings.append("no article found on the page; kept the feed's text")
+    if len(entry.title) > MAX_TITLE:
+        warnings.append(f"title cut to {MAX_TITLE} characters")
 
     credit = attribute(
         body,
@@ -75,7 +81,7 @@ def process_entry(
         default_agency=source.agency,
         site_names=site_names,
     )
-    title = entry.title.strip() or (article.title if article and article.title else "") or ""
+    title = _bounded(entry.title) or (_bounded(article.title) if article else "")
     if not title:
         title = " ".join(credit.body.text.split()[:12]) or "(untitled)"
     link = strip_tracking(entry.link) if entry.link else None
@@ -111,4 +117,14 @@ def process_entry(
         rights=entry.rights or feed_rights or (article.license_url if article else None),
         feed_blob=feed_blob,
         page_blob=page_blob,
+        warnings=tuple(warnings),
     )
+
+
+def _bounded(title: str | None) -> str:
+    """A title on one line, at most ``MAX_TITLE`` characters (cut at a word, with an ellipsis)."""
+    text = " ".join((title or "").split())
+    if len(text) <= MAX_TITLE:
+        return text
+    cut = text[: MAX_TITLE - 1].rsplit(" ", 1)[0] or text[: MAX_TITLE - 1]
+    return cut + "…"

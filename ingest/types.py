@@ -144,3 +144,4 @@ class StoryDraft:
     rights: str | None = None
     feed_blob: str | None = None
     page_blob: str | None = None
+    warnings: tuple[str, ...] = ()

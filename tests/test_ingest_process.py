@@ -77,3 +77,29 @@ def test_teasers() -> None:
     assert is_teaser(Body(html="", text="One sentence. Two sentences."))
     long_text = " ".join(["A full sentence with several words in it."] * 30)
     assert not is_teaser(Body(html="", text=long_text))
+
+
+def test_a_page_without_an_article_keeps_the_feed_text_and_says_so() -> None:
+    feed = parse_feed((DATA / "process" / "seed_item.xml").read_bytes(), "https://x/feed/")
+    [entry] = feed.entries
+    draft = process_entry(
+        entry,
+        source=SETTINGS.sources[0],
+        sections=SETTINGS.sections,
+        page_html="<html><body><nav><a href='/'>Home</a></nav></body></html>",
+        page_url=entry.link,
+    )
+    assert draft.warnings == ("no article found on the page; kept the feed's text",)
+    assert draft.body.text.startswith("US Secretary of State Antony Blinken")
+
+
+def test_huge_titles_are_bounded() -> None:
+    from dataclasses import replace
+
+    from ingest.process import MAX_TITLE
+
+    feed = parse_feed((DATA / "process" / "seed_item.xml").read_bytes(), "https://x/feed/")
+    entry = replace(feed.entries[0], title="word " * 3000)
+    draft = process_entry(entry, source=SETTINGS.sources[0], sections=SETTINGS.sections)
+    assert len(draft.title) <= MAX_TITLE and draft.title.endswith("…")
+    assert "title cut to 300 characters" in draft.warnings

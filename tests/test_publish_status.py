@@ -75,17 +75,22 @@ def test_chart_is_valid_escaped_svg_with_one_line_per_section() -> None:
 
 def test_status_page_renders_in_the_site() -> None:
     settings = Settings.model_validate(
-        {"sections": [{"name": "World", "slug": "world"}, {"name": "Tech & <Science>", "slug": "tech"}],
-         "sources": [{"name": "a", "url": "https://a.example/rss"}]}
-    )  # fmt: skip
+        {
+            "sections": [
+                {"name": "World", "slug": "world"},
+                {"name": "Tech & <Science>", "slug": "tech"},
+            ],
+            "sources": [{"name": "a", "url": "https://a.example/rss"}],
+        }
+    )
     lookup = listings.section_lookup(settings.sections)
     data = summarize(STORIES, STATES, ["a"], SECTIONS, lookup, NOW)
     pages = {p.path: p.content for p in build_site(STORIES, settings, NOW, status=data)}
     doc = lxml_html.fromstring(pages["status/index.html"])
-    rows = doc.xpath("//table[1]/tbody/tr")
+    rows = doc.xpath("(//table)[1]/tbody/tr")
     assert [r.xpath("string(th)") for r in rows] == ["a", "b"]
     assert "HTTP 503" in rows[1].text_content() and "failing" in rows[1].text_content()
-    assert doc.xpath("string(//table[1]/tbody/tr[1]/td[last()])") == "0.4"  # 3 stories / 7 days
+    assert doc.xpath("string((//table)[1]/tbody/tr[1]/td[last()])") == "0.4"  # 3 stories / 7 days
     assert len(doc.xpath("//svg")) == 1 and not doc.xpath("//script[not(@type)]")
     assert doc.xpath("//meta[@name='robots']/@content") == ["noindex, nofollow"]
     assert b"Disallow: /status/" in pages["robots.txt"]
