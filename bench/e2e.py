@@ -195,6 +195,7 @@ def run_child(kind: str, corpus: Path, base: str, work: Path, args: argparse.Nam
         "--work",
         str(work),
     ] + (["--feed-only"] if args.feed_only else [])
+    load = os.getloadavg()[0]
     proc = subprocess.Popen(
         cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT
     )
@@ -207,6 +208,7 @@ def run_child(kind: str, corpus: Path, base: str, work: Path, args: argparse.Nam
         raise SystemExit(f"{kind} run failed ({proc.returncode}):\n{err[-3000:]}")
     result = json.loads(out.strip().splitlines()[-1])
     result["tree_peak_mb"] = peak / 2**20
+    result["load"] = load
     return result
 
 
@@ -248,21 +250,22 @@ def report(spec: Spec, manifest: Manifest, gen_s: float, base: str, res: dict[st
     print()
     print(
         f"{'':10} {'items':>6} {'stored':>7} {'dup':>5} {'failed':>6} {'seconds':>8} "
-        f"{'stories/s':>10} {'peak RSS tree':>14} {'(main)':>8}"
+        f"{'stories/s':>10} {'peak RSS tree':>14} {'(main)':>8} {'load':>5}"
     )
     handled = ours["new"] + ours["duplicate"] + ours["updated"]
     ours_rate = handled / ours["seconds"]
     print(
         f"{'wirefeed':10} {handled:>6} {ours['stored']:>7} {ours['duplicate']:>5} "
         f"{ours['failed']:>6} {ours['seconds']:>8.1f} {ours_rate:>10.1f} "
-        f"{ours['tree_peak_mb']:>11.0f} MB {ours['maxrss_mb']:>5.0f} MB"
+        f"{ours['tree_peak_mb']:>11.0f} MB {ours['maxrss_mb']:>5.0f} MB {ours['load']:>5.1f}"
     )
     if base_r:
         rate = base_r["stored"] / base_r["seconds"]
         print(
             f"{'baseline':10} {base_r['items']:>6} {base_r['stored']:>7} {'-':>5} "
             f"{base_r['failed']:>6} {base_r['seconds']:>8.1f} {rate:>10.1f} "
-            f"{base_r['tree_peak_mb']:>11.0f} MB {base_r['maxrss_mb']:>5.0f} MB"
+            f"{base_r['tree_peak_mb']:>11.0f} MB {base_r['maxrss_mb']:>5.0f} MB "
+            f"{base_r['load']:>5.1f}"
         )
         if base_r["items"] < manifest.items:
             print(
@@ -270,6 +273,10 @@ def report(spec: Spec, manifest: Manifest, gen_s: float, base: str, res: dict[st
                 "sequential, so its stories/s does not depend on the corpus size)"
             )
         print(f"ratio wirefeed / baseline (stories/s): {ours_rate / rate:.2f}x")
+        print(
+            "  (load = 1-minute load average when each run started: above ~1 on 2 CPUs, other "
+            "work shared the machine and the figures are noisy)"
+        )
     print(
         f"wirefeed: ingest {ours['ingest_s']:.1f} s + publish {ours['publish_s']:.1f} s; "
         f"CPU {ours['cpu_s']:.1f} s in the main process, {ours['children_cpu_s']:.1f} s in "

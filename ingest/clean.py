@@ -27,6 +27,7 @@ from ingest.clean_text import (
     decode_html,
     fix_mojibake,
     remove_invisible,
+    replace_surrogates,
     words,
 )
 from ingest.types import Body
@@ -237,7 +238,7 @@ def clean_html(html: str, base_url: str | None) -> Body:
     try:
         if not html or not html.strip():
             return Body(html="", text="")
-        return clean_tree(_parse_fragment(html), base_url)
+        return clean_tree(_parse_fragment(replace_surrogates(html)), base_url)
     except Exception:  # pragma: no cover - last resort for hostile markup
         text = collapse_spaces(remove_invisible(re.sub(r"<[^>]*>", " ", html or ""))).strip()
         return Body(html=htmllib.escape(text), text=text)

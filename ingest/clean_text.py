@@ -107,19 +107,29 @@ def fix_mojibake(text: str) -> str:
 # --- invisible characters and whitespace ---------------------------------------------------------
 
 # C0/C1 controls (but tab, newline, carriage return), zero-width space, word joiner, BOM, soft
-# hyphen, bidi overrides. ZWJ/ZWNJ stay: emoji and Persian/Indic scripts need them.
+# hyphen, bidi embeddings/overrides/isolates (text reordering, "Trojan Source"), lone surrogates
+# (unencodable: SQLite and every writer would fail on them). ZWJ/ZWNJ and the LRM/RLM marks stay:
+# emoji, Persian/Indic and right-to-left scripts need them.
 _INVISIBLE = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u2060\ufeff\u00ad\u202a-\u202e]"
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u2060\ufeff\u00ad\u202a-\u202e"
+    "\u2066-\u2069\ud800-\udfff]"
 )
 _SPACES = re.compile(r"[ \t\r\n\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 def remove_invisible(text: str) -> str:
     return _INVISIBLE.sub("", text)
 
 
+def replace_surrogates(text: str) -> str:
+    """Lone surrogates (from JSON ``\\ud800`` or a bad decoder) as U+FFFD: parsers and encoders
+    choke on them (lxml silently drops the rest of the text)."""
+    return _SURROGATES.sub("\ufffd", text)
+
+
 def collapse_spaces(text: str) -> str:
     """Collapse any run of whitespace (including no-break spaces) into one space."""
     return _SPACES.sub(" ", text)
-
-

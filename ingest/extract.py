@@ -23,6 +23,7 @@ from lxml import etree
 
 from config.settings import ExtractRules
 from ingest.clean import clean_tree
+from ingest.clean_text import replace_surrogates
 from ingest.extract_body import pick, prune, text_of, tidy
 from ingest.extract_meta import PageMeta, extract_meta
 from ingest.types import Article
@@ -37,7 +38,7 @@ _MIN_JSONLD = 400
 def _parse(html: str) -> etree._Element | None:
     if not html or not html.strip():
         return None
-    markup = _CONTROL.sub("", html)
+    markup = replace_surrogates(_CONTROL.sub("", html))
     if markup.lstrip().startswith("<?xml"):  # lxml refuses str input with an encoding declaration
         markup = re.sub(r"^\s*<\?xml[^>]*>", "", markup)
     try:

@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urljoin
 
+from ingest.clean_text import remove_invisible, replace_surrogates
 from ingest.errors import ParseError
 from ingest.types import ParsedFeed, RawEntry
 
@@ -39,8 +40,9 @@ _PARA_RE = re.compile(r"\n\s*\n")
 
 
 def collapse(text: str) -> str:
-    """Collapse runs of whitespace to one space and strip the ends."""
-    return _WS_RE.sub(" ", text).strip()
+    """One line of readable text: whitespace runs collapsed to one space, the ends stripped, and
+    control characters, bidi overrides and lone surrogates removed (feed text is hostile)."""
+    return _WS_RE.sub(" ", remove_invisible(_WS_RE.sub(" ", text))).strip()
 
 
 def html_to_title(value: str) -> str:
@@ -137,7 +139,7 @@ def _entry(
     summary = text_to_html(summary_text) if summary_text else None
     return RawEntry(
         guid=_guid(item.get("id")),
-        link=urljoin(base, link.strip()) if link else None,
+        link=urljoin(base, collapse(link)) if link else None,
         title=collapse(_str(item.get("title")) or ""),
         summary_html=drop_copied_summary(summary, content),
         content_html=content or None,
@@ -171,8 +173,8 @@ def _guid(value: object) -> str | None:
     """The item id as a string (the spec says string; numbers occur in the wild)."""
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         return None
-    return str(value).strip() or None
+    return collapse(str(value)) or None
 
 
 def _str(value: object) -> str | None:
-    return value if isinstance(value, str) and value.strip() else None
+    return replace_surrogates(value) if isinstance(value, str) and value.strip() else None

@@ -33,10 +33,13 @@ from __future__ import annotations
 
 import calendar
 import io
+import itertools
 import json
 import re
 import time
+from collections import deque
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -67,29 +70,89 @@ _HTML_HINT = re.compile(rb"<(?:!doctype\s+html|html[\s>]|body[\s>])", re.IGNOREC
 _SY_PERIOD_MINUTES = {"hourly": 60, "daily": 1440, "weekly": 10080, "monthly": 43200,
                       "yearly": 525600}  # fmt: skip
 _MAX_TTL_MINUTES = 525600
+MAX_ITEMS = 1000  # entries read per feed; the rest is reported in ``ParsedFeed.skipped``
+_ITEM_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:item|entry)[\s/>]")
+_ITEM_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?(?:item|entry)\s*>")
+_CHAR_REF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));")
 
 
 def parse_feed(
-    body: bytes, url: str, content_type: str | None = None, *, now: datetime | None = None
+    body: bytes,
+    url: str,
+    content_type: str | None = None,
+    *,
+    now: datetime | None = None,
+    max_items: int = MAX_ITEMS,
 ) -> ParsedFeed:
-    """Parse feed ``body`` fetched from ``url``; ``now`` (optional) bounds future dates."""
+    """Parse feed ``body`` fetched from ``url``; ``now`` (optional) bounds future dates.
+
+    Only the first ``max_items`` entries are read (one line in ``skipped`` says how many more the
+    feed had): a feed of 100,000 items costs minutes of feedparser time and as many stores.
+    """
     stripped = body.lstrip(b"\xef\xbb\xbf \t\r\n")
     if not stripped:
         raise ParseError("empty body")
     media = (content_type or "").split(";", 1)[0].strip().lower()
     if stripped[:1] in (b"{", b"[") or (media in _JSON_TYPES and stripped[:1] != b"<"):
-        return _parse_json(body, url, now)
-    return _parse_xml(_without_entity_declarations(body), url, content_type, now)
+        return _parse_json(body, url, now, max_items)
+    body, total = _first_items(_without_entity_declarations(body), max_items)
+    feed = _parse_xml(body, url, content_type, now)
+    return _noting_cut(feed, total, max_items) if total else feed
 
 
-def _parse_json(body: bytes, url: str, now: datetime | None) -> ParsedFeed:
+def _parse_json(body: bytes, url: str, now: datetime | None, max_items: int) -> ParsedFeed:
     try:
         doc = json.loads(body)
     except (ValueError, RecursionError) as exc:
         raise ParseError(f"invalid JSON: {exc}") from exc
     if not is_jsonfeed(doc):
         raise ParseError("JSON document is not a JSON Feed (no jsonfeed.org version)")
+    items = doc.get("items")
+    if isinstance(items, list) and len(items) > max_items:
+        feed = parse_jsonfeed({**doc, "items": items[:max_items]}, url, now=now)
+        return _noting_cut(feed, len(items), max_items)
     return parse_jsonfeed(doc, url, now=now)
+
+
+def _first_items(body: bytes, max_items: int) -> tuple[bytes, int]:
+    """``body`` cut to its first ``max_items`` items plus the document's tail, and the number of
+    items the original had (0 when nothing was cut). The cut happens before any XML parsing, so
+    the time spent on a huge feed is bounded by the limit, not by the feed."""
+    starts = _ITEM_START.finditer(body)
+    cut = next(itertools.islice(starts, max_items, None), None)
+    if cut is None:
+        return body, 0
+    total = max_items + 1 + sum(1 for _ in starts)
+    last = deque(_ITEM_END.finditer(body, cut.start()), maxlen=1)
+    tail = body[last[0].end() :] if last else b""
+    return body[: cut.start()] + tail, total
+
+
+def _noting_cut(feed: ParsedFeed, total: int, max_items: int) -> ParsedFeed:
+    note = f"feed has {total} entries: only the first {max_items} were read (max_items)"
+    return replace(feed, skipped=(*feed.skipped, note))
+
+
+def _without_bad_char_refs(body: bytes) -> bytes:
+    """Character references to code points XML forbids (NUL, controls, lone surrogates, past
+    U+10FFFF) replaced by U+FFFD: feedparser's fallback parser raised on them (ValueError,
+    OverflowError, UnicodeEncodeError) instead of reporting a bad feed."""
+    return _CHAR_REF.sub(_checked_char_ref, body) if b"&#" in body else body
+
+
+def _checked_char_ref(match: re.Match[bytes]) -> bytes:
+    hex_digits, dec_digits = match.group(1), match.group(2)
+    digits = (hex_digits or dec_digits).lstrip(b"0") or b"0"
+    if len(digits) > 8:
+        return b"&#xFFFD;"
+    code = int(digits, 16) if hex_digits else int(digits)
+    allowed = (
+        code in (0x9, 0xA, 0xD)
+        or 0x20 <= code <= 0xD7FF
+        or 0xE000 <= code <= 0xFFFD
+        or 0x10000 <= code <= 0x10FFFF
+    )
+    return match.group(0) if allowed else b"&#xFFFD;"
 
 
 def _without_entity_declarations(body: bytes) -> bytes:
@@ -108,9 +171,15 @@ def _without_entity_declarations(body: bytes) -> bytes:
 def _parse_xml(body: bytes, url: str, content_type: str | None, now: datetime | None) -> ParsedFeed:
     # Without a content type feedparser decodes undeclared XML as ISO-8859-1, not UTF-8.
     headers = {"content-location": url, "content-type": content_type or "application/xml"}
-    result = feedparser.parse(
-        io.BytesIO(body), response_headers=headers, sanitize_html=False, resolve_relative_uris=True
-    )
+    try:
+        result = feedparser.parse(
+            io.BytesIO(_without_bad_char_refs(body)),
+            response_headers=headers,
+            sanitize_html=False,
+            resolve_relative_uris=True,
+        )
+    except Exception as exc:  # feedparser's lenient parser has raised on hostile bytes before
+        raise ParseError(f"unreadable feed ({type(exc).__name__}: {exc})") from exc
     feed = result.get("feed", {})
     title = _plain(feed, "title")
     link = feed.get("link") or None
@@ -157,7 +226,7 @@ def _entry(
     feed_authors: tuple[str, ...],
     now: datetime | None,
 ) -> RawEntry:
-    guid = (raw.get("id") or "").strip() or None
+    guid = collapse(raw.get("id") or "") or None
     content, raw_content = _content_html(raw)
     raw_summary = raw.get("summary")
     summary = _html_value(raw.get("summary_detail"), raw_summary)
@@ -181,8 +250,8 @@ def _link(raw: Mapping[str, Any], guid: str | None) -> str | None:
     links = raw.get("links") or ()
     for candidate in links:
         if candidate.get("rel", "alternate") == "alternate" and candidate.get("href"):
-            return str(candidate["href"]).strip()
-    link = (raw.get("link") or "").strip() or None
+            return collapse(str(candidate["href"])) or None
+    link = collapse(raw.get("link") or "") or None
     # feedparser copies the id into ``link`` when no link was stated (guidislink): keep that only
     # when the id is a URL, as an RSS permalink guid is; an Atom ``tag:``/``urn:`` id is no link.
     if link and link == guid and not links and not link.lower().startswith(("http://", "https://")):

@@ -226,6 +226,7 @@ class Ingestor:
             feed_rights=feed_rights,
             feed_blob=feed_blob,
             page_blob=page_blob,
+            max_sections=self.settings.sectioning.max_per_story,
         )
         counts.problems.extend(f"{entry.link or guid}: {w}" for w in draft.warnings)
         story = to_new_story(draft, entry_hash_value=new_hash)

@@ -59,6 +59,7 @@ def process_entry(
     feed_rights: str | None = None,
     feed_blob: str | None = None,
     page_blob: str | None = None,
+    max_sections: int | None = None,
 ) -> StoryDraft:
     """Turn one feed item (and its page, if fetched) into a story ready for the store."""
     from_feed = feed_body(entry)
@@ -94,6 +95,10 @@ def process_entry(
         source=source.name,
         source_sections=source.sections,
         sections=sections,
+        urls=tuple(u for u in (link, canonical) if u),
+        tags=entry.tags,
+        agency=credit.agency,
+        max_sections=max_sections,
     )
     return StoryDraft(
         source=source.name,

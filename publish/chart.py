@@ -36,7 +36,7 @@ def hourly_chart(data: StatusData) -> str:
     peak = _nice_max(max((max(row, default=0) for row in data.counts), default=0))
     plot_w, plot_h = W - LEFT - RIGHT, H - TOP - BOTTOM
     legend_rows = (len(data.sections) + 3) // 4
-    height = H + 20 * legend_rows
+    height = H + 22 * legend_rows + 10
 
     def x(h: int) -> float:
         return LEFT + (plot_w * h / max(1, n - 1))
@@ -75,7 +75,8 @@ def hourly_chart(data: StatusData) -> str:
                 f'font-size="11" fill="#4a4f59">{hour:%d %b}</text>'
             )
     for i, name in enumerate(data.sections):
-        colour, dash = COLOURS[i % len(COLOURS)], DASHES[i % len(DASHES)]
+        colour = COLOURS[i % len(COLOURS)]
+        dash = DASHES[(i + i // len(COLOURS)) % len(DASHES)]  # no two sections look alike
         points = " ".join(f"{x(h):.1f},{y(v):.1f}" for h, v in enumerate(data.counts[i]))
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         out.append(
@@ -83,7 +84,7 @@ def hourly_chart(data: StatusData) -> str:
             f'points="{points}"><title>{escape(name)}</title></polyline>'
         )
         lx = LEFT + (i % 4) * 170
-        ly = H + 20 * (i // 4) - 4
+        ly = H + 22 * (i // 4) + 10
         out.append(
             f'<line x1="{lx}" x2="{lx + 24}" y1="{ly - 4}" y2="{ly - 4}" stroke="{colour}" '
             f'stroke-width="3"{dash_attr}/>'

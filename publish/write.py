@@ -1,7 +1,9 @@
 """Write pages into the output directory: atomically, in order, only when the bytes changed.
 
-Each file goes to a temporary file in its own directory, is fsynced, then ``os.replace``d over
-the old one, so a reader (or a crash) sees the old file or the new one, never half of one. Pages
+Each file goes to a temporary file in its own directory and is then ``os.replace``d over the
+old one, so a reader (or a crash) sees the old file or the new one, never half of one. Pages
+are staged in batches: one file-system sync makes a batch's bytes durable before any of its
+renames (rather than an fsync per file; see ``_Batch``). Pages
 are written in the order given (``build_site`` puts story pages before the listings and feeds
 that link to them). A file whose bytes would not change is left alone (same size and the SHA-256
 recorded in the manifest, or, with no record, the same bytes on disk). Every path is
@@ -22,12 +24,14 @@ No rendering here and no decisions about content.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import fcntl
+import functools
 import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from publish.errors import UnsafePathError, WriteError
@@ -36,6 +40,7 @@ from publish.types import Page, WriteReport
 
 MANIFEST = ".wirefeed-manifest.json"
 LOCK = ".wirefeed-lock"
+BATCH = 512
 _TMP_PREFIX = ".wirefeed-tmp-"
 
 
@@ -90,17 +95,64 @@ def _same_bytes(target: Path, content: bytes, known: str | None) -> bool:
         return False
 
 
-def _fsync_dir(path: Path) -> None:
+@functools.cache
+def _syncfs() -> Callable[[int], int] | None:
     try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
+        return ctypes.CDLL(None, use_errno=True).syncfs  # type: ignore[no-any-return]
+    except (OSError, AttributeError):
+        return None
+
+
+def _sync_fs(root: Path) -> None:
+    """Flush everything written so far on ``root``'s file system (syncfs(2), else sync(2))."""
+    call = _syncfs()
+    if call is None:
+        os.sync()
         return
+    fd = os.open(root, os.O_RDONLY)
     try:
-        os.fsync(fd)
-    except OSError:
-        pass
+        if call(fd) != 0:
+            os.sync()
     finally:
         os.close(fd)
+
+
+class _Batch:
+    """Pages staged in temp files, made durable with one file-system sync, then renamed in
+    order. One sync per ``BATCH`` pages instead of an fsync per file (which made a 100,000-page
+    build I/O bound); a crash still never leaves a renamed file whose bytes are not on disk."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.pending: list[tuple[str, str, Path]] = []  # (rel path, temp file, target)
+
+    def add(self, rel: str, target: Path, content: bytes) -> None:
+        fd, tmp = tempfile.mkstemp(prefix=_TMP_PREFIX, dir=target.parent)
+        self.pending.append((rel, tmp, target))
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(content)
+        os.chmod(tmp, 0o644)
+        if len(self.pending) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        _sync_fs(self.root)
+        while self.pending:
+            rel, tmp, target = self.pending[0]
+            try:
+                os.replace(tmp, target)
+            except OSError as exc:
+                raise WriteError(str(exc), path=rel) from exc
+            self.pending.pop(0)
+
+    def discard(self) -> None:
+        """Remove temp files not renamed (after an error); a killed run's are swept later."""
+        for _, tmp, _ in self.pending:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        self.pending.clear()
 
 
 def _load_manifest(root: Path) -> dict[str, object]:
@@ -215,28 +267,33 @@ def write_pages(
         old = _manifest_files(_load_manifest(root))
         files = {p: h for p, h in old.items() if p in paths}
         written = unchanged = 0
-        dirs: set[Path] = set()
-        for page, target in targets:
-            hexdigest = digest(page.content)
-            known = files.get(page.path)
-            files[page.path] = hexdigest
-            if not force and _same_bytes(target, page.content, known):
-                unchanged += 1
-                continue
-            try:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                # re-check after mkdir: a directory created concurrently could be a symlink
-                if not target.parent.resolve().is_relative_to(root):
-                    raise UnsafePathError(f"resolves outside {root}", path=page.path)
-                if target.parent not in dirs:
-                    _sweep_temps(target.parent)
-                atomic_write(target, page.content)
-            except OSError as exc:
-                raise WriteError(str(exc), path=page.path) from exc
-            dirs.add(target.parent)
-            written += 1
-        for d in dirs:
-            _fsync_dir(d)
+        swept: set[Path] = set()
+        batch = _Batch(root)
+        try:
+            for page, target in targets:
+                hexdigest = digest(page.content)
+                known = files.get(page.path)
+                files[page.path] = hexdigest
+                if not force and _same_bytes(target, page.content, known):
+                    unchanged += 1
+                    continue
+                try:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    # re-check after mkdir: a directory created concurrently could be a symlink
+                    if not target.parent.resolve().is_relative_to(root):
+                        raise UnsafePathError(f"resolves outside {root}", path=page.path)
+                    if target.parent not in swept:
+                        _sweep_temps(target.parent)
+                        swept.add(target.parent)
+                    batch.add(page.path, target, page.content)
+                except OSError as exc:
+                    raise WriteError(str(exc), path=page.path) from exc
+                written += 1
+            batch.flush()
+        finally:
+            batch.discard()
+        if written:
+            _sync_fs(root)  # the renames themselves
         removed = _remove_stale(root, set(old) - set(paths))
         record: dict[str, object] = {"files": files}
         if registry is not None:

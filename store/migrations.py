@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection, text
 
+from store import schema_sections
 from store.errors import SchemaError
 
 _TYPES = {
@@ -90,7 +91,13 @@ _V3 = [
         host VARCHAR PRIMARY KEY, not_before {ts} NOT NULL, reason VARCHAR NOT NULL DEFAULT '')""",
 ]
 
-MIGRATIONS: tuple[tuple[int, list[str]], ...] = ((1, _V1), (2, _V2), (3, _V3))
+# Version 4: the sections engine's editor pins (store/schema_sections.py).
+MIGRATIONS: tuple[tuple[int, list[str]], ...] = (
+    (1, _V1),
+    (2, _V2),
+    (3, _V3),
+    (4, schema_sections.STATEMENTS),
+)
 LATEST = MIGRATIONS[-1][0]
 
 

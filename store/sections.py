@@ -8,7 +8,6 @@ reads stories. This module decides nothing about which section a story belongs i
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -18,7 +17,6 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     DateTime,
-    Engine,
     Integer,
     MetaData,
     String,
@@ -28,7 +26,6 @@ from sqlalchemy import (
     exists,
     func,
     insert,
-    inspect,
     or_,
     select,
 )
@@ -46,18 +43,6 @@ PIN = Table(
     Column("pinned_at", DateTime(timezone=True), nullable=False),
 )
 PIN_RULE = "pin"  # the rule id shown for a pinned section
-
-_HAS_PINS: weakref.WeakSet[Engine] = weakref.WeakSet()
-
-
-def _has_pins(conn: Connection) -> bool:
-    """Whether ``story_pin`` exists (until its migration is applied everywhere, it may not)."""
-    if conn.engine in _HAS_PINS:
-        return True
-    if inspect(conn).has_table("story_pin"):
-        _HAS_PINS.add(conn.engine)
-        return True
-    return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +96,7 @@ def pins_of(db: Database, story_id: int) -> list[str]:
 
 def pinned_sections(conn: Connection, story_ids: list[int]) -> dict[int, list[str]]:
     """story id -> sections it is pinned to (for ``store.stories`` when it reads stories)."""
-    if not story_ids or not _has_pins(conn):
+    if not story_ids:
         return {}
     out: dict[int, list[str]] = {}
     rows = conn.execute(
@@ -127,16 +112,11 @@ def pinned_sections(conn: Connection, story_ids: list[int]) -> dict[int, list[st
 def in_section(db: Database, story_id: ColumnElement[Any], section: str) -> ColumnElement[bool]:
     """A filter on ``story_id``: the story is in ``section``, placed by a rule or pinned."""
     placed = story_id.in_(select(SEC.c.story_id).where(SEC.c.section == section))
-    with db.read() as conn:
-        if not _has_pins(conn):
-            return placed
     return or_(placed, story_id.in_(select(PIN.c.story_id).where(PIN.c.section == section)))
 
 
 def _unplaced(conn: Connection) -> ColumnElement[bool]:
     no_rule = ~exists().where(SEC.c.story_id == S.c.id)
-    if not _has_pins(conn):
-        return no_rule
     return and_(no_rule, ~exists().where(PIN.c.story_id == S.c.id))
 
 
@@ -170,9 +150,8 @@ def rule_hits(db: Database) -> list[RuleHits]:
     )
     with db.read() as conn:
         hits = [RuleHits(r.rule_id, r.section, int(r.n)) for r in conn.execute(q)]
-        if _has_pins(conn):
-            pins = select(PIN.c.section, func.count().label("n")).group_by(PIN.c.section)
-            hits += [RuleHits(PIN_RULE, r.section, int(r.n)) for r in conn.execute(pins)]
+        pins = select(PIN.c.section, func.count().label("n")).group_by(PIN.c.section)
+        hits += [RuleHits(PIN_RULE, r.section, int(r.n)) for r in conn.execute(pins)]
     return hits
 
 

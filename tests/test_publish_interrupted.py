@@ -1,7 +1,8 @@
 """A publish that dies half-way leaves the previous site intact and link-consistent.
 
-Two ways to die: an injected write failure after a spread of file counts (from the first
-page to the manifest, the last write), and a real SIGKILL of a child process in the middle of a rename (temp file left).
+Two ways to die: an injected rename failure after a spread of file counts (from the first
+page to the manifest, the last write), and a real SIGKILL of a child process while pages are
+staged but not yet renamed (temp files left behind).
 """
 
 from __future__ import annotations
@@ -50,16 +51,16 @@ def test_failure_after_any_number_of_files(tmp_path: Path, monkeypatch: pytest.M
     source = old_site(tmp_path)
     old = on_disk(source)
     _, after = before_after()
-    real = write.atomic_write
+    real = os.replace
     calls = {"n": 0, "limit": 10**9}
 
-    def flaky(target: Path, content: bytes) -> None:
+    def flaky(src: str, dst: str) -> None:  # every page and the manifest land by a rename
         if calls["n"] >= calls["limit"]:
             raise OSError("injected: disk full")
         calls["n"] += 1
-        real(target, content)
+        real(src, dst)
 
-    monkeypatch.setattr(write, "atomic_write", flaky)
+    monkeypatch.setattr(write.os, "replace", flaky)
     clean = tmp_path / "clean"
     shutil.copytree(source, clean)
     publish_stories(after, settings(clean), now=NOW)
@@ -116,7 +117,7 @@ def test_sigkill_mid_publish(tmp_path: Path, limit: int) -> None:
         [sys.executable, "-c", CHILD, str(site), str(limit)], cwd=root, env=env, timeout=60
     )
     assert proc.returncode == -signal.SIGKILL
-    assert any(p.name.startswith(".wirefeed-tmp-") for p in site.rglob("*"))  # really mid-write
+    assert any(p.name.startswith(".wirefeed-tmp-") for p in site.rglob("*"))  # staged, unrenamed
     check_consistent(site, old)
     _, after = before_after()
     publish_stories(after, settings(site), now=NOW)

@@ -17,6 +17,7 @@ import click
 
 from store.stories import count_stories
 from wirefeed import __version__, jobs
+from wirefeed.cli_sections import pin_cmd, sections_group, unpin_cmd
 from wirefeed.cli_stories import stories_group
 from wirefeed.context import Context, fail, pass_ctx
 from wirefeed.logs import setup_logging
@@ -307,6 +308,9 @@ def demo(directory: str, port: int) -> None:
 
 
 cli.add_command(stories_group)
+cli.add_command(sections_group)
+stories_group.add_command(pin_cmd)
+stories_group.add_command(unpin_cmd)
 
 
 def main() -> None:

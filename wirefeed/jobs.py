@@ -24,6 +24,7 @@ from publish.run import publish_site
 from publish.types import PublishReport
 from store import blobs, stories
 from store.db import Database
+from store.sections import pins_of
 from store.types import NewStory, StoredStory
 
 __all__ = ["ReplayChange", "ingest", "publish", "reingest", "run_cycle"]
@@ -67,14 +68,15 @@ class ReplayChange:
 _COMPARED = ("title", "agency", "dateline", "byline", "credit_line", "body_text")
 
 
-def _compare(old: StoredStory, new: NewStory) -> dict[str, tuple[str, str]]:
+def _compare(old: StoredStory, new: NewStory, *, pinned: set[str]) -> dict[str, tuple[str, str]]:
+    """Field -> (stored, replayed) for what differs; pinned sections are the editor's, not ours."""
     changes = {
         name: (str(getattr(old, name) or ""), str(getattr(new, name) or ""))
         for name in _COMPARED
         if (getattr(old, name) or None) != (getattr(new, name) or None)
     }
-    old_sections = ", ".join(sorted(old.sections))
-    new_sections = ", ".join(sorted(a.section for a in new.sections))
+    old_sections = ", ".join(sorted(set(old.sections) - pinned))
+    new_sections = ", ".join(sorted({a.section for a in new.sections} - pinned))
     if old_sections != new_sections:
         changes["sections"] = (old_sections, new_sections)
     return changes
@@ -122,12 +124,13 @@ def reingest(
                 site_names=(feed_title,) if feed_title else (),
                 feed_blob=str(details["feed_blob"]),
                 page_blob=str(page_blob) if page_blob else None,
+                max_sections=settings.sectioning.max_per_story,
             )
         except IngestError as exc:
             out.append(ReplayChange(story.id, story.title, {}, error=str(exc)))
             continue
         new = to_new_story(draft, entry_hash_value=entry_hash(entry))
-        changes = _compare(story, new)
+        changes = _compare(story, new, pinned=set(pins_of(db, story.id)))
         if changes and not dry_run:
             stories.update_story(db, story.id, new, now=now, revision=False)
         out.append(ReplayChange(story.id, story.title, changes))
