@@ -205,7 +205,7 @@ def run_child(kind: str, corpus: Path, base: str, work: Path, args: argparse.Nam
         time.sleep(0.05)
     out, err = proc.communicate()
     if proc.returncode != 0:
-        raise SystemExit(f"{kind} run failed ({proc.returncode}):\n{err[-3000:]}")
+        return {"failed_run": f"{kind} run failed (exit {proc.returncode}):\n{err[-2500:]}"}
     result = json.loads(out.strip().splitlines()[-1])
     result["tree_peak_mb"] = peak / 2**20
     result["load"] = load
@@ -232,7 +232,6 @@ def commit_ms(directory: Path, rows: int = 20) -> float:
 
 
 def report(spec: Spec, manifest: Manifest, gen_s: float, base: str, res: dict[str, Any]) -> None:
-    ours, base_r = res["ours"], res.get("baseline")
     mode = "feed-only (full-content feeds)" if spec.full_content else "full text (summary feeds)"
     print(
         f"Wirefeed e2e bench: {spec.feeds} feeds x {spec.items} items = {manifest.items} items, "
@@ -247,18 +246,25 @@ def report(spec: Spec, manifest: Manifest, gen_s: float, base: str, res: dict[st
         f"{platform.python_version()}, {platform.platform()}; one SQLite commit in the work "
         f"directory: {res['commit_ms']:.1f} ms"
     )
+    for r in res.values():
+        if isinstance(r, dict) and "failed_run" in r:
+            print(r["failed_run"])
+    ours = res["ours"] if "failed_run" not in res["ours"] else None
+    base_r = res.get("baseline") if "failed_run" not in res.get("baseline", {}) else None
     print()
     print(
         f"{'':10} {'items':>6} {'stored':>7} {'dup':>5} {'failed':>6} {'seconds':>8} "
         f"{'stories/s':>10} {'peak RSS tree':>14} {'(main)':>8} {'load':>5}"
     )
-    handled = ours["new"] + ours["duplicate"] + ours["updated"]
-    ours_rate = handled / ours["seconds"]
-    print(
-        f"{'wirefeed':10} {handled:>6} {ours['stored']:>7} {ours['duplicate']:>5} "
-        f"{ours['failed']:>6} {ours['seconds']:>8.1f} {ours_rate:>10.1f} "
-        f"{ours['tree_peak_mb']:>11.0f} MB {ours['maxrss_mb']:>5.0f} MB {ours['load']:>5.1f}"
-    )
+    ours_rate = rate = 0.0
+    if ours:
+        handled = ours["new"] + ours["duplicate"] + ours["updated"]
+        ours_rate = handled / ours["seconds"]
+        print(
+            f"{'wirefeed':10} {handled:>6} {ours['stored']:>7} {ours['duplicate']:>5} "
+            f"{ours['failed']:>6} {ours['seconds']:>8.1f} {ours_rate:>10.1f} "
+            f"{ours['tree_peak_mb']:>11.0f} MB {ours['maxrss_mb']:>5.0f} MB {ours['load']:>5.1f}"
+        )
     if base_r:
         rate = base_r["stored"] / base_r["seconds"]
         print(
@@ -272,11 +278,24 @@ def report(spec: Spec, manifest: Manifest, gen_s: float, base: str, res: dict[st
                 f"  (baseline over the first {base_r['feeds']} feeds of the same corpus: it is "
                 "sequential, so its stories/s does not depend on the corpus size)"
             )
+    if ours_rate and rate:
         print(f"ratio wirefeed / baseline (stories/s): {ours_rate / rate:.2f}x")
-        print(
-            "  (load = 1-minute load average when each run started: above ~1 on 2 CPUs, other "
-            "work shared the machine and the figures are noisy)"
-        )
+    print(
+        "  (load = 1-minute load average when each run started: above ~1 on 2 CPUs, other "
+        "work shared the machine and the figures are noisy)"
+    )
+    if ours:
+        _ours_details(manifest, ours)
+    served = ", ".join(f"{k}: {v}" for k, v in sorted(res.get("server", {}).items()))
+    print(f"server, whole invocation: {served}")
+    if "profile" in res and "failed_run" not in res["profile"]:
+        from bench.stages import format_stages
+
+        print()
+        print(format_stages(res["profile"]["stages"]))
+
+
+def _ours_details(manifest: Manifest, ours: dict[str, Any]) -> None:
     print(
         f"wirefeed: ingest {ours['ingest_s']:.1f} s + publish {ours['publish_s']:.1f} s; "
         f"CPU {ours['cpu_s']:.1f} s in the main process, {ours['children_cpu_s']:.1f} s in "
@@ -289,11 +308,6 @@ def report(spec: Spec, manifest: Manifest, gen_s: float, base: str, res: dict[st
     )
     for line in ours["errors"]:
         print(f"  error: {line}")
-    if "profile" in res:
-        from bench.stages import format_stages
-
-        print()
-        print(format_stages(res["profile"]["stages"]))
 
 
 def main() -> None:
@@ -345,6 +359,7 @@ def main() -> None:
                 res["baseline"] = run_child("baseline", work / "corpus", base, work / "base", args)
             if args.profile:
                 res["profile"] = run_child("profile", work / "corpus", base, work / "prof", args)
+            res["server"] = _server_stats(base)
         report(spec, manifest, gen_s, base, res)
 
 

@@ -79,7 +79,19 @@ class _Conn(asyncio.Protocol):
         self.buf += data
         while self.transport is not None and b"\r\n\r\n" in self.buf:
             head, _, self.buf = self.buf.partition(b"\r\n\r\n")
-            self._answer(head)
+            try:
+                self._answer(head)
+            except Exception as exc:  # count it, say it, drop the connection
+                self.owner.stats[f"server error {type(exc).__name__}"] += 1
+                print(f"bench server: {type(exc).__name__}: {exc}", file=sys.stderr)
+                if self.transport is not None:
+                    self.transport.close()
+                    self.transport = None
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if exc is not None:
+            self.owner.stats[f"connection lost {type(exc).__name__}"] += 1
+        self.transport = None
 
     def _answer(self, head: bytes) -> None:
         assert self.transport is not None

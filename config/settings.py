@@ -60,6 +60,7 @@ class PublishSettings(_Strict):
     base_url: str = "http://localhost:8000/"
     items_per_page: Annotated[int, Field(ge=1, le=500)] = 20
     feed_items: Annotated[int, Field(ge=1, le=500)] = 30
+    retention_days: Annotated[int, Field(ge=1)] | None = None
 
     @field_validator("base_url")
     @classmethod

@@ -17,7 +17,7 @@ Pure: no I/O, no clock; the candidates and their texts come from the caller.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -162,3 +162,22 @@ def choose_canonical(copies: Sequence[Copy]) -> Copy:
         if should_replace(best, c):
             best = c
     return best
+
+
+def copy_of(
+    source: str,
+    body: str,
+    dateline: str | None,
+    agency: str | None,
+    byline: str | None,
+    priorities: Mapping[str, int],
+) -> Copy:
+    """A stored or new copy as ``should_replace`` sees it (unknown sources have priority 0)."""
+    return Copy(
+        key=source,
+        priority=priorities.get(source, 0),
+        words=len(body.split()),
+        has_dateline=bool(dateline),
+        has_agency=bool(agency),
+        has_byline=bool(byline),
+    )

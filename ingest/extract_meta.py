@@ -166,12 +166,14 @@ def extract_meta(doc: etree._Element, url: str) -> PageMeta:
     license_url = _first(_url(ld.get("license")), links.get("license"), metas.get("dc.rights"))
 
     def absolute(value: str | None) -> str | None:
+        """An absolute http(s) URL, else None (a ``javascript:`` canonical is never kept)."""
         if not value:
             return None
         try:
-            return urljoin(url, value) if url else value
+            joined = (urljoin(url, value.strip()) if url else value).strip()
         except ValueError:
             return None
+        return joined if joined[:8].lower().startswith(("http://", "https://")) else None
 
     body = next((a["articleBody"] for a in articles if isinstance(a.get("articleBody"), str)), None)
     return PageMeta(

@@ -50,6 +50,13 @@ def html_to_title(value: str) -> str:
     return collapse(html.unescape(_TAG_RE.sub(" ", value)))
 
 
+def web_url(value: str | None) -> str | None:
+    """``value`` as one clean line when it is an absolute http(s) URL, else None: a feed's
+    ``javascript:``/``data:``/``file:`` "link" is never stored, fetched or published."""
+    url = collapse(value or "")
+    return url if url[:8].lower().startswith(("http://", "https://")) else None
+
+
 def text_to_html(text: str) -> str:
     """Plain text as HTML: escaped, blank-line-separated paragraphs, single newlines as <br>."""
     paras = [p.strip() for p in _PARA_RE.split(text.replace("\r\n", "\n")) if p.strip()]
@@ -139,7 +146,7 @@ def _entry(
     summary = text_to_html(summary_text) if summary_text else None
     return RawEntry(
         guid=_guid(item.get("id")),
-        link=urljoin(base, collapse(link)) if link else None,
+        link=web_url(urljoin(base, collapse(link))) if link else None,
         title=collapse(_str(item.get("title")) or ""),
         summary_html=drop_copied_summary(summary, content),
         content_html=content or None,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ingest.fingerprint import Fingerprint
 from ingest.types import StoryDraft
 from store.types import NewStory, SectionAssignment
 
@@ -58,9 +59,18 @@ class _Counts:
     problems: list[str] = field(default_factory=list)
 
 
-def to_new_story(draft: StoryDraft, *, entry_hash_value: str | None) -> NewStory:
+def to_new_story(
+    draft: StoryDraft,
+    *,
+    entry_hash_value: str | None,
+    guid_key: str | None = None,
+    fingerprint: Fingerprint | None = None,
+) -> NewStory:
     """Map the ingest draft onto the store's input type."""
     return NewStory(
+        guid_key=guid_key,
+        fingerprint=fingerprint.bands if fingerprint is not None else None,
+        fingerprint_words=fingerprint.words if fingerprint is not None else 0,
         source=draft.source,
         guid=draft.guid,
         url=draft.url,

@@ -55,6 +55,7 @@ from ingest.jsonfeed import (
     sane_date,
     text_to_html,
     unique,
+    web_url,
 )
 from ingest.types import ParsedFeed, RawEntry
 
@@ -250,13 +251,11 @@ def _link(raw: Mapping[str, Any], guid: str | None) -> str | None:
     links = raw.get("links") or ()
     for candidate in links:
         if candidate.get("rel", "alternate") == "alternate" and candidate.get("href"):
-            return collapse(str(candidate["href"])) or None
-    link = collapse(raw.get("link") or "") or None
-    # feedparser copies the id into ``link`` when no link was stated (guidislink): keep that only
-    # when the id is a URL, as an RSS permalink guid is; an Atom ``tag:``/``urn:`` id is no link.
-    if link and link == guid and not links and not link.lower().startswith(("http://", "https://")):
-        return None
-    return link
+            return web_url(str(candidate["href"]))
+    # feedparser copies the id into ``link`` when no link was stated (guidislink): ``web_url``
+    # keeps that only when the id is an http(s) URL, as an RSS permalink guid is; an Atom
+    # ``tag:``/``urn:`` id is no link, and neither is a ``javascript:`` or ``data:`` "link".
+    return web_url(raw.get("link"))
 
 
 def _content_html(raw: Mapping[str, Any]) -> tuple[str | None, str | None]:

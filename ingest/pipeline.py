@@ -15,31 +15,35 @@ import os
 import socket
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import Connection
+
 from config.settings import Settings, SourceSettings, parse_interval
-from ingest import schedule
+from ingest import health
 from ingest.clean import decode_html
-from ingest.dedupe import decide, entry_hash, entry_identity
+from ingest.dedupe import decide, entry_hash, entry_identity, guid_key
+from ingest.dedupe_near import WINDOW, Candidate, best_match, copy_of, same_story, should_replace
 from ingest.errors import FetchError, IngestError
 from ingest.fetcher import Fetcher, host_of
+from ingest.fingerprint import fingerprint
 from ingest.outcome import SourceResult, _Counts, to_new_story
 from ingest.parse import parse_feed
 from ingest.process import needs_page, process_entry
+from ingest.revisions import classify_revision, may_record
 from ingest.robots import RobotsCache
 from ingest.types import Fetched, NotModified, ParsedFeed, RawEntry
 from ingest.urls import url_key
-from store import blobs, sources, stories
+from store import blobs, fingerprints, revisions, sources, stories
 from store.db import Database
 from store.errors import StorageError
-from store.types import SourceState
+from store.types import NearMatch, NewStory, SourceState
 
 __all__ = ["Ingestor", "SourceResult", "ingest", "to_new_story", "utcnow"]
 
 log = logging.getLogger("wirefeed.ingest")
 Clock = Callable[[], datetime]
-LEARN_REDIRECT_AFTER = 3  # a permanent redirect seen this many times in a row is followed
 
 
 def utcnow() -> datetime:
@@ -120,12 +124,9 @@ class Ingestor:
         now = self.clock()
         state = sources.get_state(self.db, src.name)
         if state.health == "dead" and not (explicit or force):
-            reason = (
-                f"dead ({state.health_reason}); revive with 'wirefeed sources reset {src.name}'"
-            )
-            return SourceResult(src.name, "skipped", error=reason)
-        url = state.final_url if state.final_url and state.moved_count < 0 else src.url
-        url = state.moved_to if state.moved_to and self._learned(state) else url
+            why = f"dead ({state.health_reason}); revive: wirefeed sources reset {src.name}"
+            return SourceResult(src.name, "skipped", error=why)
+        url = state.moved_to if state.moved_to and health.learned(state) else src.url
         try:
             got = await fetcher.get(
                 url,
@@ -134,10 +135,10 @@ class Ingestor:
                 last_modified=None if force else state.last_modified,
             )
             if isinstance(got, NotModified):
-                self._record_success(src, state, None, None, got.cache_seconds, now, url)
+                self._record_success(src, state, got, None, now, url)
                 return SourceResult(src.name, "not-modified", seconds=time.monotonic() - started)
             feed, counts = await self._entries(fetcher, src, got, now)
-            self._record_success(src, state, got, feed, got.cache_seconds, now, url)
+            self._record_success(src, state, got, feed, now, url)
         except (IngestError, StorageError) as exc:
             message = _describe(src.name, exc)
             log.warning(message)
@@ -159,10 +160,6 @@ class Ingestor:
         log.debug(result.line())
         return result
 
-    @staticmethod
-    def _learned(state: SourceState) -> bool:
-        return state.moved_count >= LEARN_REDIRECT_AFTER
-
     async def _entries(
         self, fetcher: Fetcher, src: SourceSettings, got: Fetched, now: datetime
     ) -> tuple[ParsedFeed, _Counts]:
@@ -173,72 +170,157 @@ class Ingestor:
             exc.source = src.name
             raise
         counts = _Counts(failed=len(feed.skipped), problems=list(feed.skipped))
-        site_names = tuple(n for n in (feed.title,) if n)
-        for entry in feed.entries:
-            try:
-                outcome = await self._entry(
-                    fetcher, src, entry, feed_blob, site_names, feed.rights, now, counts
-                )
-            except (IngestError, StorageError) as exc:
-                counts.failed += 1
-                counts.problems.append(f"{entry.link or entry.guid}: {exc}")
-                log.warning("%s: item %s: %s", src.name, entry.link or entry.guid, exc)
-                continue
+        item = _Item(src, feed_blob, tuple(n for n in (feed.title,) if n), feed.rights, now)
+        outcomes = await asyncio.gather(
+            *(self._entry(fetcher, item, entry, counts) for entry in feed.entries)
+        )
+        for outcome in outcomes:
             setattr(counts, outcome, getattr(counts, outcome) + 1)
         return feed, counts
 
-    async def _entry(
-        self,
-        fetcher: Fetcher,
-        src: SourceSettings,
-        entry: RawEntry,
-        feed_blob: str,
-        site_names: tuple[str, ...],
-        feed_rights: str | None,
-        now: datetime,
-        counts: _Counts,
-    ) -> str:
+    async def _entry(self, fetcher: Fetcher, item: _Item, entry: RawEntry, counts: _Counts) -> str:
+        """One feed item, start to end; returns the counter it adds to ("failed" on errors)."""
+        src, now = item.source, item.now
         guid = entry_identity(entry)
-        new_hash = entry_hash(entry)
-        known = stories.find_known(
-            self.db, source=src.name, guid=guid, url_key=url_key(entry.link), body_hash=None
-        )
-        decision = decide(
-            known_story=known.story_id if known else None,
-            known_via=known.via if known else None,
-            known_entry_hash=known.entry_hash if known else None,
-            new_hash=new_hash,
-        )
-        if decision.action == "unchanged":
-            return "unchanged"
-        page_html = page_url = page_blob = None
-        if decision.action == "insert" and needs_page(entry, src.full_text):
-            page_html, page_url, page_blob = await self._page(fetcher, src, entry, now, counts)
-        elif decision.action == "update" and decision.story_id is not None:
-            page_html, page_url, page_blob = self._stored_page(decision.story_id)
-        draft = process_entry(
-            entry,
-            source=src,
-            sections=self.settings.sections,
-            page_html=page_html,
-            page_url=page_url,
-            site_names=site_names,
-            feed_rights=feed_rights,
-            feed_blob=feed_blob,
-            page_blob=page_blob,
-            max_sections=self.settings.sectioning.max_per_story,
-        )
-        counts.problems.extend(f"{entry.link or guid}: {w}" for w in draft.warnings)
-        story = to_new_story(draft, entry_hash_value=new_hash)
-        if decision.action == "update" and decision.story_id is not None:
-            changed = stories.update_story(self.db, decision.story_id, story, now=now)
-            if not changed:
-                stories.touch_item(self.db, source=src.name, guid=guid, entry_hash=new_hash)
-            return "updated" if changed else "unchanged"
-        added = stories.add_story(self.db, story, now=now)
+        try:
+            known = stories.find_known(
+                self.db,
+                source=src.name,
+                guid=guid,
+                url_key=url_key(entry.link),
+                body_hash=None,
+                guid_key=guid_key(guid),
+            )
+            new_hash = entry_hash(entry)
+            decision = decide(
+                known_story=known.story_id if known else None,
+                known_via=known.via if known else None,
+                known_entry_hash=known.entry_hash if known else None,
+                new_hash=new_hash,
+            )
+            if decision.action == "unchanged":
+                return "unchanged"
+            page_html = page_url = page_blob = None
+            if decision.action == "insert" and needs_page(entry, src.full_text):
+                page_html, page_url, page_blob = await self._page(fetcher, src, entry, now, counts)
+            elif decision.action == "update" and decision.story_id is not None:
+                page_html, page_url, page_blob = self._stored_page(decision.story_id)
+            draft = process_entry(
+                entry,
+                source=src,
+                sections=self.settings.sections,
+                page_html=page_html,
+                page_url=page_url,
+                site_names=item.site_names,
+                feed_rights=item.rights,
+                feed_blob=item.feed_blob,
+                page_blob=page_blob,
+                max_sections=self.settings.sectioning.max_per_story,
+            )
+            counts.problems.extend(f"{entry.link or guid}: {w}" for w in draft.warnings)
+            story = to_new_story(
+                draft,
+                entry_hash_value=new_hash,
+                guid_key=guid_key(guid),
+                fingerprint=fingerprint(draft.body.text),
+            )
+            if decision.action == "update" and decision.story_id is not None:
+                return self._update(src, decision.story_id, story, now, counts)
+            added = stories.add_story(
+                self.db,
+                story,
+                now=now,
+                near=self._near(src, story, now),
+                prefer=self._prefer(src, story),
+            )
+        except (IngestError, StorageError) as exc:
+            counts.problems.append(f"{entry.link or entry.guid}: {exc}")
+            log.warning("%s: item %s: %s", src.name, entry.link or entry.guid, exc)
+            return "failed"
         if added.created:
             return "new"
         return "unchanged" if added.via == "item" else "duplicate"
+
+    def _update(
+        self, src: SourceSettings, story_id: int, story: NewStory, now: datetime, counts: _Counts
+    ) -> str:
+        """A known item whose feed entry changed: classify, cap, record, apply."""
+        old = stories.get_story(self.db, story_id)
+        if old is None or old.source != src.name:  # an alias of another outlet's story
+            stories.touch_item(
+                self.db, source=src.name, guid=story.guid, entry_hash=story.entry_hash
+            )
+            return "unchanged"
+        rev = classify_revision(old.title, old.body_text, story.title, story.body_text)
+        if rev.kind == "cosmetic":
+            stories.update_story(self.db, story_id, story, now=now, revision=False)
+            return "unchanged"
+        recent = revisions.recent_times(self.db, story_id, now=now, within=timedelta(hours=24))
+        if not may_record(recent, now):
+            counts.problems.append(f"{story.url}: revision cap reached; change not applied")
+            stories.touch_item(
+                self.db, source=src.name, guid=story.guid, entry_hash=story.entry_hash
+            )
+            return "unchanged"
+        revisions.add_revision(
+            self.db,
+            story_id,
+            seen_at=now,
+            kind=rev.kind,
+            title=old.title,
+            body=old.body_text,
+            diff=rev.diff,
+        )
+        stories.update_story(self.db, story_id, story, now=now, revision=rev.bumps_updated)
+        return "updated"
+
+    def _prefer(self, src: SourceSettings, story: NewStory) -> Callable[[Connection, int], bool]:
+        """Whether the new copy should replace stored story ``id`` as the published one."""
+        priorities = {s.name: s.priority for s in self.settings.sources}
+        challenger = copy_of(
+            src.name, story.body_text, story.dateline, story.agency, story.byline, priorities
+        )
+
+        def prefer(conn: Connection, story_id: int) -> bool:
+            found = fingerprints.load_candidates(conn, [(story_id, 0)])
+            if not found:
+                return False
+            held = found[0]
+            current = copy_of(
+                held.source, held.body_text, held.dateline, held.agency, held.byline, priorities
+            )
+            return should_replace(current, challenger)
+
+        return prefer
+
+    def _near(
+        self, src: SourceSettings, story: NewStory, now: datetime
+    ) -> Callable[[Connection], NearMatch]:
+        """The near-duplicate decision, run by the store inside its write transaction."""
+        prefer = self._prefer(src, story)
+
+        def near(conn: Connection) -> NearMatch:
+            if story.fingerprint is None:
+                return NearMatch()
+            found = fingerprints.find_candidates(
+                conn, story.fingerprint, published=story.published or now, window=WINDOW
+            )
+            rows = fingerprints.load_candidates(conn, found)
+            new = Candidate(
+                story.title, story.body_text, story.agency, story.dateline, story.published
+            )
+            known = [
+                Candidate(r.title, r.body_text, r.agency, r.dateline, r.published, r.story_id)
+                for r in rows
+            ]
+            best, related = best_match(new, known)
+            if best is not None and best.story_id is not None:
+                return NearMatch(story_id=best.story_id, replace=prefer(conn, best.story_id))
+            return NearMatch(
+                related=tuple((c.story_id, same_story(new, c).score) for c in related if c.story_id)
+            )
+
+        return near
 
     async def _page(
         self,
@@ -279,84 +361,36 @@ class Ingestor:
         self,
         src: SourceSettings,
         state: SourceState,
-        got: Fetched | None,
+        got: Fetched | NotModified,
         feed: ParsedFeed | None,
-        cache: float | None,
         now: datetime,
         requested: str,
     ) -> None:
-        hints = schedule.Hints(
-            ttl_minutes=feed.ttl_minutes if feed else None,
-            cache_seconds=cache,
-            item_times=tuple(e.published for e in feed.entries if e.published) if feed else (),
+        sources.save_state(
+            self.db, health.on_success(state, src, got, feed, now, requested), attempt_at=now
         )
-        verdict = schedule.after_success(
-            name=src.name, now=now, interval=timedelta(seconds=src.interval_seconds), hints=hints
-        )
-        new = replace(
-            state,
-            next_due=verdict.due,
-            last_success=now,
-            error_count=0,
-            permanent_errors=0,
-            health=verdict.health,
-            health_reason=f"ok; next in {verdict.due - now} ({verdict.reason})",
-        )
-        if got is not None:
-            new = replace(
-                new, etag=got.etag, last_modified=got.last_modified, final_url=got.final_url
-            )
-            new = _track_redirect(new, requested, got)
-        sources.save_state(self.db, new, attempt_at=now)
 
     def _record_error(
         self, src: SourceSettings, state: SourceState, exc: Exception, now: datetime
     ) -> None:
-        verdict = schedule.after_error(
-            name=src.name,
-            now=now,
-            interval=timedelta(seconds=src.interval_seconds),
-            errors=state.error_count,
-            permanent_errors=state.permanent_errors,
-            status=getattr(exc, "status", None),
-            permanent=bool(getattr(exc, "permanent", False)) or _is_parse_error(exc),
-            retry_after=getattr(exc, "retry_after", None),
-        )
-        if verdict.health != state.health:
-            log.warning("%s: health %s -> %s (%s)", src.name, state.health, verdict.health, exc)
-        new = replace(
-            state,
-            next_due=verdict.due,
-            last_error=str(exc),
-            last_error_at=now,
-            error_count=verdict.errors,
-            permanent_errors=verdict.permanent_errors,
-            health=verdict.health,
-            health_reason=verdict.reason,
-        )
+        new = health.on_error(state, src, exc, now)
+        if new.health != state.health:
+            log.warning("%s: health %s -> %s (%s)", src.name, state.health, new.health, exc)
         try:
             sources.save_state(self.db, new, attempt_at=now)
         except StorageError as store_exc:
             log.error("%s: could not record the error: %s", src.name, store_exc)
 
 
-def _is_parse_error(exc: Exception) -> bool:
-    return isinstance(exc, IngestError) and exc.stage == "parse"
+@dataclass(frozen=True, slots=True)
+class _Item:
+    """What every item of one fetched feed shares."""
 
-
-def _track_redirect(state: SourceState, requested: str, got: Fetched) -> SourceState:
-    """Count permanent redirects to one place; learned at once for http -> https of one address.
-
-    Once learned, the source is fetched at ``moved_to`` directly (no redirect then: keep it).
-    """
-    if not got.permanent_redirect:
-        if state.moved_to and requested == state.moved_to:
-            return state
-        return replace(state, moved_to=None, moved_count=0)
-    count = state.moved_count + 1 if state.moved_to == got.final_url else 1
-    if requested.startswith("http://") and got.final_url == "https://" + requested[7:]:
-        count = max(count, LEARN_REDIRECT_AFTER)
-    return replace(state, moved_to=got.final_url, moved_count=count)
+    source: SourceSettings
+    feed_blob: str
+    site_names: tuple[str, ...]
+    rights: str | None
+    now: datetime
 
 
 def _describe(source: str, exc: Exception) -> str:

@@ -18,7 +18,7 @@ from ingest.dedupe import body_hash, entry_identity
 from ingest.extract import extract_article
 from ingest.sections import assign_sections
 from ingest.types import Article, Body, RawEntry, StoryDraft
-from ingest.urls import strip_tracking, url_key
+from ingest.urls import strip_tracking, url_key, usable_canonical
 
 TEASER_WORDS = 120  # feed content shorter than this is a teaser, not the story
 TEASER_SENTENCES = 3
@@ -114,7 +114,7 @@ def process_entry(
         byline=credit.byline,
         credit_line=credit.credit_line,
         sections=hits,
-        url_key=url_key(canonical) or url_key(link),
+        url_key=url_key(usable_canonical(canonical, link)) or url_key(link),
         body_hash=body_hash(credit.body.text),
         contributors=credit.contributors,
         evidence=credit.evidence,

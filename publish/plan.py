@@ -49,7 +49,7 @@ if TYPE_CHECKING:
 
 WINDOW = 30  # older same-section stories a page may relate to
 RELATED = 5
-FORMAT = "wirefeed-publish-3"  # bump when page code changes what pages show
+FORMAT = "wirefeed-publish-3"  # the site key also hashes publish/*.py, templates and static
 _PKG = Path(__file__).parent
 
 
@@ -68,7 +68,7 @@ class Plan:
 def site_key(settings: Settings) -> str:
     """Fingerprint of code-visible inputs shared by every page (see ``registry``)."""
     cfg = settings.publish
-    files = [*(_PKG / "templates").glob("*.html"), *(_PKG / "static").glob("*")]
+    files = [*(_PKG / "templates").glob("*.html"), *(_PKG / "static").glob("*"), *_PKG.glob("*.py")]
     return fingerprint(
         FORMAT,
         fingerprint_files(files),
@@ -82,7 +82,7 @@ def site_key(settings: Settings) -> str:
 
 def retention_cutoff(settings: Settings, now: datetime) -> datetime | None:
     """Stories dated before this leave the site; None keeps everything."""
-    days = getattr(settings.publish, "retention_days", None)
+    days = settings.publish.retention_days
     return None if days is None else utc(now) - timedelta(days=days)
 
 

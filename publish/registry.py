@@ -3,8 +3,9 @@
 Kept inside the writer's manifest (``.wirefeed-manifest.json``) and written last, after every
 page, so a run that dies half-way leaves the previous record and the next run redoes its work.
 
-- ``site_key``: a fingerprint of the templates, stylesheet and the settings every page shows
-  (title, base URL, sections, page sizes). When it changes, every page is re-rendered.
+- ``site_key``: a fingerprint of the publish code, templates, stylesheet and the settings
+  every page shows (title, base URL, sections, page sizes). When it changes (an upgrade, a
+  config change), every page is re-rendered.
 - ``keys``: output path -> fingerprint of the inputs of that page. A page whose fresh key equals
   the recorded one is not rendered at all.
 - ``stories``: story id -> ``Published``: its URL path (kept forever, so URLs are stable and a

@@ -46,6 +46,8 @@ class StoredCandidate:
     dateline: str | None
     published: datetime | None
     shared_bands: int = 0
+    source: str = ""
+    byline: str | None = None
 
 
 def _utc(dt: datetime | None) -> datetime | None:
@@ -143,7 +145,7 @@ def load_candidates(conn: Connection, found: Sequence[tuple[int, int]]) -> list[
     marks = ", ".join(f":i{n}" for n in range(len(ids)))
     rows = conn.execute(
         text(
-            "SELECT id, title, body_text, agency, dateline, published FROM story "
+            "SELECT id, title, body_text, agency, dateline, published, source, byline FROM story "
             f"WHERE id IN ({marks})"
         ),
         {f"i{n}": sid for n, sid in enumerate(ids)},
@@ -162,6 +164,8 @@ def load_candidates(conn: Connection, found: Sequence[tuple[int, int]]) -> list[
                     dateline=r.dateline,
                     published=_utc(r.published),
                     shared_bands=shared,
+                    source=r.source,
+                    byline=r.byline,
                 )
             )
     return out

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection, text
 
-from store import schema_sections
+from store import schema_dedupe, schema_sections
 from store.errors import SchemaError
 
 _TYPES = {
@@ -97,6 +97,7 @@ MIGRATIONS: tuple[tuple[int, list[str]], ...] = (
     (2, _V2),
     (3, _V3),
     (4, schema_sections.STATEMENTS),
+    (5, schema_dedupe.STATEMENTS),  # near-duplicate index, relations, GUID keys
 )
 LATEST = MIGRATIONS[-1][0]
 

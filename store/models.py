@@ -101,6 +101,7 @@ class ItemRow(SQLModel, table=True):
     title: str | None = None
     entry_hash: str | None = None
     first_seen: datetime
+    guid_key: str | None = None
 
 
 class SectionRow(SQLModel, table=True):

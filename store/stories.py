@@ -9,19 +9,32 @@ alias of the winner. This module does not decide what is a duplicate beyond thos
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, delete, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from store import fingerprints
 from store.db import Database
 from store.models import ItemRow, SectionRow, StoryRow
-from store.sections import in_section, pinned_sections
+from store.reading import count_stories, get_story, list_stories, story_details
 from store.slugs import slugify, with_suffix
-from store.types import AlsoAt, Known, NewStory, SectionAssignment, StoredStory
+from store.types import Known, NearMatch, NewStory, SectionAssignment
+
+__all__ = [
+    "Added",
+    "add_story",
+    "count_stories",
+    "find_known",
+    "get_story",
+    "list_stories",
+    "story_details",
+    "touch_item",
+    "update_story",
+]
 
 S = StoryRow.__table__
 I = ItemRow.__table__  # type: ignore[attr-defined]  # noqa: E741
@@ -44,28 +57,37 @@ def _utc(dt: datetime | None) -> datetime | None:
     return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
 
 
-def _aware(dt: datetime | None) -> datetime | None:
-    if dt is None:
-        return None
-    if isinstance(dt, str):
-        dt = datetime.fromisoformat(dt)
-    return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
-
-
 def find_known(
-    db: Database, *, source: str, guid: str, url_key: str | None, body_hash: str | None
+    db: Database,
+    *,
+    source: str,
+    guid: str,
+    url_key: str | None,
+    body_hash: str | None,
+    guid_key: str | None = None,
 ) -> Known | None:
     """The stored story this candidate is already known as, by item, URL or body hash."""
     with db.read() as conn:
-        return _find_known(conn, source, guid, url_key, body_hash)
+        return _find_known(conn, source, guid, url_key, body_hash, guid_key)
 
 
 def _find_known(
-    conn: Connection, source: str, guid: str, url_key: str | None, body_hash: str | None
+    conn: Connection,
+    source: str,
+    guid: str,
+    url_key: str | None,
+    body_hash: str | None,
+    guid_key: str | None = None,
 ) -> Known | None:
     row = conn.execute(
         select(I.c.story_id, I.c.entry_hash).where(and_(I.c.source == source, I.c.guid == guid))
     ).first()
+    if row is None and guid_key:  # the same item under a migrated GUID (http->https, new host)
+        row = conn.execute(
+            select(I.c.story_id, I.c.entry_hash)
+            .where(and_(I.c.source == source, I.c.guid_key == guid_key))
+            .limit(1)
+        ).first()
     if row:
         return Known(story_id=row.story_id, via="item", entry_hash=row.entry_hash)
     if url_key:
@@ -81,19 +103,45 @@ def _find_known(
     return None
 
 
-def add_story(db: Database, story: NewStory, *, now: datetime) -> Added:
-    """Insert a new story, or record it as another outlet's copy of the one already stored."""
+def add_story(
+    db: Database,
+    story: NewStory,
+    *,
+    now: datetime,
+    near: Callable[[Connection], NearMatch] | None = None,
+    prefer: Callable[[Connection, int], bool] | None = None,
+) -> Added:
+    """Insert a new story, or record it as another outlet's copy of the one already stored.
+
+    Exact keys first (item, migrated GUID, URL, body hash); then ``near``, the caller's
+    near-duplicate decision, runs inside the same write transaction so that two writers cannot
+    both store one story. A copy that is better (``near``'s verdict, or ``prefer(conn, id)`` for
+    an exact duplicate) becomes the published one; the other stays listed in ``also_at``.
+    """
     for _attempt in range(3):
         try:
             with db.begin() as conn:
-                known = _find_known(conn, story.source, story.guid, story.url_key, story.body_hash)
+                known = _find_known(
+                    conn, story.source, story.guid, story.url_key, story.body_hash, story.guid_key
+                )
                 if known is not None:
                     if known.via != "item":
                         _add_item(conn, known.story_id, story, now)
+                        if prefer is not None and prefer(conn, known.story_id):
+                            _make_canonical(conn, known.story_id, story)
                     return Added(known.story_id, created=False, via=known.via)
+                match = near(conn) if near is not None else NearMatch()
+                if match.story_id is not None:
+                    _add_item(conn, match.story_id, story, now)
+                    if match.replace:
+                        _make_canonical(conn, match.story_id, story)
+                    return Added(match.story_id, created=False, via="near")
                 story_id = _insert_story(conn, story, now)
                 _add_item(conn, story_id, story, now)
                 _set_sections(conn, story_id, story.sections)
+                _index(conn, story_id, story)
+                for other, score in match.related:
+                    fingerprints.add_relation(conn, story_id, other, score=score, reason="related")
                 return Added(story_id, created=True)
         except Exception as exc:  # a concurrent writer won a unique index: look again
             if not _is_integrity(exc):
@@ -161,6 +209,7 @@ def _add_item(conn: Connection, story_id: int, s: NewStory, now: datetime) -> No
             story_id=story_id,
             source=s.source,
             guid=s.guid,
+            guid_key=s.guid_key,
             url=s.url,
             url_key=s.url_key,
             title=s.title,
@@ -168,6 +217,54 @@ def _add_item(conn: Connection, story_id: int, s: NewStory, now: datetime) -> No
             first_seen=_utc(now),
         )
     )
+
+
+def _index(conn: Connection, story_id: int, s: NewStory) -> None:
+    """(Re)write the story's near-duplicate fingerprint, if it has one."""
+    if s.fingerprint is None:
+        return
+    fingerprints.remove_fingerprint(conn, story_id)
+    fingerprints.add_fingerprint(
+        conn, story_id, s.fingerprint, words=s.fingerprint_words, published=s.published
+    )
+
+
+_CONTENT = (
+    "title",
+    "canonical_url",
+    "agency",
+    "dateline",
+    "byline",
+    "credit_line",
+    "body_text",
+    "body_html",
+    "summary",
+    "lead_image",
+    "rights",
+)
+
+
+def _content(s: NewStory) -> dict[str, Any]:
+    values = {name: getattr(s, name) for name in _CONTENT}
+    values["contributors"] = json.dumps(list(s.contributors))
+    values["evidence"] = json.dumps([list(e) for e in s.evidence])
+    return values
+
+
+def _make_canonical(conn: Connection, story_id: int, s: NewStory) -> None:
+    """A better copy becomes the published one: its source, link and content; same story id."""
+    values = _content(s) | {
+        "source": s.source,
+        "guid": s.guid,
+        "url": s.url,
+        "url_key": s.url_key,
+        "body_hash": s.body_hash,
+        "feed_blob": s.feed_blob,
+        "page_blob": s.page_blob,
+    }
+    conn.execute(update(S).where(S.c.id == story_id).values(**values))
+    _set_sections(conn, story_id, s.sections)
+    _index(conn, story_id, s)
 
 
 def _set_sections(conn: Connection, story_id: int, sections: Iterable[SectionAssignment]) -> None:
@@ -192,21 +289,7 @@ def update_story(
         row = conn.execute(select(S).where(S.c.id == story_id)).first()
         if row is None:
             return False
-        fields = {
-            "title": story.title,
-            "canonical_url": story.canonical_url,
-            "agency": story.agency,
-            "dateline": story.dateline,
-            "byline": story.byline,
-            "credit_line": story.credit_line,
-            "contributors": json.dumps(list(story.contributors)),
-            "evidence": json.dumps([list(e) for e in story.evidence]),
-            "body_text": story.body_text,
-            "body_html": story.body_html,
-            "summary": story.summary,
-            "lead_image": story.lead_image,
-            "rights": story.rights,
-        }
+        fields = _content(story)
         old_sections = {
             (r.section, r.rule_id)
             for r in conn.execute(select(SEC).where(SEC.c.story_id == story_id))
@@ -220,6 +303,8 @@ def update_story(
                 changed["revisions"] = row.revisions + 1
                 changed["updated"] = _utc(now)
             conn.execute(update(S).where(S.c.id == story_id).values(**changed))
+            if "body_text" in changed:
+                _index(conn, story_id, story)
         if old_sections != new_sections:
             _set_sections(conn, story_id, story.sections)
         if story.entry_hash:
@@ -238,117 +323,3 @@ def touch_item(db: Database, *, source: str, guid: str, entry_hash: str | None) 
             .where(and_(I.c.source == source, I.c.guid == guid))
             .values(entry_hash=entry_hash)
         )
-
-
-def list_stories(
-    db: Database,
-    *,
-    section: str | None = None,
-    source: str | None = None,
-    since: datetime | None = None,
-    limit: int | None = None,
-    ids: Sequence[int] | None = None,
-) -> list[StoredStory]:
-    """Stored stories, newest first (by published date, else first seen)."""
-    order = func.coalesce(S.c.published, S.c.first_seen)
-    q = select(S).order_by(order.desc(), S.c.id.desc())
-    if section is not None:
-        q = q.where(in_section(db, S.c.id, section))  # sections engine: rule-placed or pinned
-    if source is not None:
-        q = q.where(S.c.source == source)
-    if since is not None:
-        q = q.where(S.c.first_seen >= _utc(since))
-    if ids is not None:
-        q = q.where(S.c.id.in_(list(ids)))
-    if limit is not None:
-        q = q.limit(limit)
-    with db.read() as conn:
-        rows = conn.execute(q).all()
-        return _hydrate(conn, rows)
-
-
-def get_story(db: Database, story_id: int) -> StoredStory | None:
-    found = list_stories(db, ids=[story_id])
-    return found[0] if found else None
-
-
-def story_details(db: Database, story_id: int) -> dict[str, Any] | None:
-    """Internal fields for ``stories show``: evidence, contributors, section rules, blobs."""
-    with db.read() as conn:
-        row = conn.execute(select(S).where(S.c.id == story_id)).first()
-        if row is None:
-            return None
-        rules = conn.execute(
-            select(SEC.c.section, SEC.c.rule_id, SEC.c.matched).where(SEC.c.story_id == story_id)
-        ).all()
-        return {
-            "contributors": json.loads(row.contributors),
-            "evidence": json.loads(row.evidence),
-            "section_rules": [list(r) for r in rules],
-            "feed_blob": row.feed_blob,
-            "page_blob": row.page_blob,
-            "url_key": row.url_key,
-            "body_hash": row.body_hash,
-        }
-
-
-def count_stories(db: Database, *, source: str | None = None, since: datetime | None = None) -> int:
-    q = select(func.count()).select_from(S)
-    if source is not None:
-        q = q.where(S.c.source == source)
-    if since is not None:
-        q = q.where(S.c.first_seen >= _utc(since))
-    with db.read() as conn:
-        return int(conn.execute(q).scalar() or 0)
-
-
-def _hydrate(conn: Connection, rows: Sequence[Row[Any]]) -> list[StoredStory]:
-    ids = [r.id for r in rows]
-    sections: dict[int, list[str]] = {i: [] for i in ids}
-    also: dict[int, list[AlsoAt]] = {i: [] for i in ids}
-    for chunk_start in range(0, len(ids), 500):
-        chunk = ids[chunk_start : chunk_start + 500]
-        for r in conn.execute(
-            select(SEC.c.story_id, SEC.c.section)
-            .where(SEC.c.story_id.in_(chunk))
-            .order_by(SEC.c.story_id, SEC.c.section)
-        ):
-            sections[r.story_id].append(r.section)
-        for sid, pinned in pinned_sections(conn, chunk).items():  # sections engine: editor pins
-            sections[sid] = sorted(set(sections[sid]) | set(pinned))
-        for r in conn.execute(
-            select(I.c.story_id, I.c.source, I.c.guid, I.c.url, I.c.title)
-            .where(I.c.story_id.in_(chunk))
-            .order_by(I.c.id)
-        ):
-            also[r.story_id].append(AlsoAt(source=r.source, url=r.url, title=r.title))
-    out = []
-    for r in rows:
-        own = [a for a in also[r.id] if a.source != r.source]
-        out.append(
-            StoredStory(
-                id=r.id,
-                source=r.source,
-                guid=r.guid,
-                url=r.url,
-                canonical_url=r.canonical_url,
-                title=r.title,
-                slug=r.slug,
-                published=_aware(r.published),
-                first_seen=_aware(r.first_seen),
-                updated=_aware(r.updated),
-                agency=r.agency,
-                dateline=r.dateline,
-                byline=r.byline,
-                credit_line=r.credit_line,
-                sections=tuple(sections[r.id]),
-                body_text=r.body_text,
-                body_html=r.body_html,
-                summary=r.summary,
-                also_at=tuple(own),
-                revisions=r.revisions,
-                lead_image=r.lead_image,
-                rights=r.rights,
-            )
-        )
-    return out

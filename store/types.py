@@ -105,6 +105,18 @@ class NewStory:
     entry_hash: str | None = None
     feed_blob: str | None = None
     page_blob: str | None = None
+    guid_key: str | None = None
+    fingerprint: tuple[int | None, ...] | None = None
+    fingerprint_words: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class NearMatch:
+    """The pipeline's near-duplicate verdict for a new story, decided inside its transaction."""
+
+    story_id: int | None = None  # the stored story it is a copy of
+    replace: bool = False  # the new copy should become the published one
+    related: tuple[tuple[int, float], ...] = ()  # (story id, score) of stories only related
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,6 +39,8 @@ _SAFE_DATA = re.compile(r"^data:image/(?:png|gif|jpeg|webp);", re.I)
 _STRIP = re.compile(r"[\x00-\x20\x7f-\x9f]+")
 _TAG = re.compile(r"<[a-zA-Z][^>]*>", re.S)
 _HANDLER = re.compile(r"[\s\"'/]on[a-z]+\s*=", re.I)
+_JSON_URL_KEYS = frozenset({"url", "external_url", "image", "banner_image", "icon", "favicon"})
+_QUOTED = re.compile(r"\"[^\"]*\"|'[^']*'")
 _RAW_SCRIPT = re.compile(r"<script\b([^>]*)>", re.I)
 
 
@@ -67,9 +69,9 @@ def _element_problems(el: Any) -> list[str]:
                 out.append("JSON-LD that is not JSON")
     if tag in FORBIDDEN_TAGS:
         out.append(f"<{tag}>")
-    if tag == "meta" and "refresh" in (el.get("http-equiv") or "").lower():
-        if bad_url((el.get("content") or "").split("=", 1)[-1]):
-            out.append("meta refresh to a script URL")
+    refresh = tag == "meta" and "refresh" in (el.get("http-equiv") or "").lower()
+    if refresh and bad_url((el.get("content") or "").split("=", 1)[-1]):
+        out.append("meta refresh to a script URL")
     for name, value in el.attrib.items():
         short = name.rsplit("}", 1)[-1].lower()
         if short.startswith("on"):
@@ -90,7 +92,7 @@ def unsafe_in_html(markup: str) -> list[str]:
     problems: list[str] = []
     for match in _TAG.finditer(markup):
         tag = match.group(0)
-        if _HANDLER.search(tag):
+        if _HANDLER.search(_QUOTED.sub('""', tag)):
             problems.append(f"raw handler in {tag[:60]!r}")
     for match in _RAW_SCRIPT.finditer(markup):
         if "application/ld+json" not in match.group(1).lower():
@@ -132,9 +134,8 @@ def _json_problems(doc: Any, where: str = "$") -> list[str]:
             if isinstance(value, str):
                 if key.endswith("html"):
                     problems.extend(f"{where}.{key}: {p}" for p in unsafe_in_html(value))
-                if key in ("url", "external_url", "image", "banner_image", "icon", "favicon"):
-                    if bad_url(value):
-                        problems.append(f"{where}.{key} = {value[:40]!r}")
+                if key in _JSON_URL_KEYS and bad_url(value):
+                    problems.append(f"{where}.{key} = {value[:40]!r}")
             else:
                 problems.extend(_json_problems(value, f"{where}.{key}"))
     elif isinstance(doc, list):

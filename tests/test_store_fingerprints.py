@@ -10,8 +10,7 @@ from sqlalchemy import inspect, text
 from ingest.fingerprint import fingerprint
 from store import fingerprints, stories
 from store.db import Database
-from store.migrations import _TYPES
-from store.schema_dedupe import BAND_COUNT, STATEMENTS
+from store.schema_dedupe import BAND_COUNT
 from store.types import NewStory
 from tests.conftest import NOW
 
@@ -38,13 +37,6 @@ STORY = NewStory(
 )
 
 
-def apply_schema(db: Database) -> None:
-    """What the lead's migration 3 will do: run STATEMENTS with the dialect's types."""
-    with db.begin() as conn:
-        for stmt in STATEMENTS:
-            conn.execute(text(stmt.format(**_TYPES[conn.dialect.name])))
-
-
 def _story(db: Database, n: int, body: str = BODY, hours: int = 0) -> int:
     new = replace(STORY, guid=f"g{n}", title=f"Story {n}", body_text=body)
     new = replace(new, published=NOW + timedelta(hours=hours))
@@ -59,8 +51,7 @@ def _index(db: Database, story_id: int, body: str, hours: int = 0) -> None:
         )
 
 
-def test_schema_adds_tables_indexes_and_guid_key(db: Database) -> None:
-    apply_schema(db)
+def test_migration_5_adds_tables_indexes_and_guid_key(db: Database) -> None:
     with db.read() as conn:
         insp = inspect(conn)
         cols = {c["name"] for c in insp.get_columns("story_fingerprint")}
@@ -72,7 +63,6 @@ def test_schema_adds_tables_indexes_and_guid_key(db: Database) -> None:
 
 
 def test_copies_are_found_and_strangers_are_not(db: Database) -> None:
-    apply_schema(db)
     original = _story(db, 1)
     stranger_body = "Farmers drove hundreds of tractors into the capital to protest " * 4
     stranger = _story(db, 2, stranger_body)
@@ -90,7 +80,6 @@ def test_copies_are_found_and_strangers_are_not(db: Database) -> None:
 
 
 def test_time_window_and_replacement(db: Database) -> None:
-    apply_schema(db)
     sid = _story(db, 1)
     _index(db, sid, BODY, hours=0)
     bands = fingerprint(BODY).bands
@@ -112,7 +101,6 @@ def test_time_window_and_replacement(db: Database) -> None:
 
 
 def test_backfill_lists_stories_without_fingerprints(db: Database) -> None:
-    apply_schema(db)
     first, second = _story(db, 1), _story(db, 2, BODY + " Second copy.")
     with db.read() as conn:
         assert [row[0] for row in fingerprints.missing_fingerprints(conn)] == [first, second]
@@ -123,7 +111,6 @@ def test_backfill_lists_stories_without_fingerprints(db: Database) -> None:
 
 
 def test_relations_are_symmetric_idempotent_and_cascade(db: Database) -> None:
-    apply_schema(db)
     a, b, c = _story(db, 1), _story(db, 2, BODY + " B."), _story(db, 3, BODY + " C.")
     with db.begin() as conn:
         assert fingerprints.add_relation(conn, b, a, score=0.3, reason="agencies differ")
