@@ -130,6 +130,7 @@ class _Server:
             return 200, ["Content-Type: application/json"], json.dumps(self.stats).encode()
         found = self.site.lookup(path)
         kind = "feed" if path.endswith((".xml", ".json")) else "page"
+        kind = "robots.txt" if path == "/robots.txt" else kind
         if found is None:
             self.stats[f"{kind} 404"] += 1
             return 404, ["Content-Type: text/plain"], b"not found"

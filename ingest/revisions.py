@@ -34,6 +34,11 @@ _IMAGE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif|svg)(?:\?\S*)?$", re.I)
 # Stamps that change on every fetch without the story changing.
 _STAMPS = (
     re.compile(r"\b(?:updated|published|posted|last modified)\b[^.\n]{0,60}?\bago\b", re.I),
+    re.compile(  # "Updated 10:32 GMT." / "Posted at 9:05 pm"
+        r"\b(?:updated|published|posted|last modified)\b:?\s*(?:at\s+|on\s+)?"
+        r"\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?\s*(?:GMT|UTC|[A-Z]{2,4}T)?\.?",
+        re.I,
+    ),
     re.compile(r"\b\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?)\s+ago\b", re.I),
     re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?\s*(?:GMT|UTC|[A-Z]{2,4}T)?", re.I),
     re.compile(r"\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?"),

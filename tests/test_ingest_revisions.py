@@ -67,3 +67,11 @@ def test_update_cap_counts_the_last_24_hours_only() -> None:
     assert may_record([*recent, now - timedelta(hours=25)], now)
     naive = [t.replace(tzinfo=None) for t in recent]
     assert may_record(naive, now.replace(tzinfo=None), limit=MAX_PER_DAY)
+
+
+def test_an_updated_at_stamp_is_cosmetic() -> None:
+    from ingest.revisions import classify_revision as classify
+
+    old = "The rules take effect in April."
+    assert classify("T", old, "T", old + " Updated 10:32 GMT.").kind == "cosmetic"
+    assert classify("T", old, "T", old + " Posted at 9:05 pm").kind == "cosmetic"

@@ -282,3 +282,10 @@ def test_every_command_has_an_example_in_its_help() -> None:
         result = CliRunner().invoke(cli, [*command.split(), "--help"])
         assert result.exit_code == 0, command
         assert "Example:" in result.output, command
+
+
+def test_stories_revisions_command(ingested: dict[str, Any]) -> None:
+    story = ingested["stories"][0]
+    out = wirefeed(ingested["config"], "stories", "revisions", str(story["id"]))
+    assert out.returncode == 0
+    assert out.stdout.startswith(f"#{story['id']} ") and "no recorded revisions" in out.stdout

@@ -149,3 +149,33 @@ def show_cmd(ctx: Context, story_id: int) -> None:
         click.echo(f"  {section}: rule {rule}" + (f" matched {matched!r}" if matched else ""))
     click.echo("")
     click.echo(story.body_text)
+
+
+@stories_group.command("revisions")
+@click.argument("story_id", type=int)
+@pass_ctx
+def revisions_cmd(ctx: Context, story_id: int) -> None:
+    """Show a story's revision history: when it changed, how (correction or substantive), the diff.
+
+    Cosmetic changes (whitespace, tracking parameters, timestamps, image URLs) are applied
+    silently and not listed; only substantive ones mark the story "Updated".
+
+    \b
+    Example:
+      wirefeed stories revisions 42
+    """
+    from store.revisions import list_revisions
+
+    story = store_stories.get_story(ctx.db, story_id)
+    if story is None:
+        fail(f"no story with id {story_id}", code=1)
+        return
+    history = list_revisions(ctx.db, story_id)
+    click.echo(f"#{story.id} {story.title}")
+    click.echo(f"  first seen {_iso(story.first_seen)}, updated {_iso(story.updated)}")
+    if not history:
+        click.echo("  no recorded revisions")
+    for rev in history:
+        click.echo(f"  {_iso(rev.seen_at)} {rev.kind}: was {rev.title!r}")
+        for line in rev.diff.splitlines():
+            click.echo(f"    {line}")
