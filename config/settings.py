@@ -75,6 +75,7 @@ class FetchSettings(_Strict):
     timeout: Annotated[float, Field(gt=0, le=300)] = 20.0
     max_bytes: Annotated[int, Field(ge=1024)] = 10 * 1024 * 1024
     max_redirects: Annotated[int, Field(ge=0, le=20)] = 5
+    max_items: Annotated[int, Field(ge=1, le=100_000)] = 1000
     deadline: Annotated[float, Field(gt=0, le=3600)] = 60.0
     concurrency: Annotated[int, Field(ge=1, le=256)] = 16
     per_host: Annotated[int, Field(ge=1, le=32)] = 2

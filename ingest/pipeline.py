@@ -139,7 +139,9 @@ class Ingestor:
                 return SourceResult(src.name, "not-modified", seconds=time.monotonic() - started)
             feed, counts = await self._entries(fetcher, src, got, now)
             self._record_success(src, state, got, feed, now, url)
-        except (IngestError, StorageError) as exc:
+        except Exception as exc:  # one bad source never aborts the run, whatever went wrong
+            if not isinstance(exc, IngestError | StorageError):
+                log.exception("%s: unexpected error (a bug: please report it)", src.name)
             message = _describe(src.name, exc)
             log.warning(message)
             self._record_error(src, state, exc, now)
@@ -165,7 +167,9 @@ class Ingestor:
     ) -> tuple[ParsedFeed, _Counts]:
         feed_blob = self._keep(got, "feed", now)
         try:
-            feed = parse_feed(got.body, got.final_url, got.content_type)
+            feed = parse_feed(
+                got.body, got.final_url, got.content_type, max_items=self.settings.fetch.max_items
+            )
         except IngestError as exc:
             exc.source = src.name
             raise
@@ -233,7 +237,10 @@ class Ingestor:
                 near=self._near(src, story, now),
                 prefer=self._prefer(src, story),
             )
-        except (IngestError, StorageError) as exc:
+        except Exception as exc:  # one bad item never aborts its source
+            if not isinstance(exc, IngestError | StorageError):
+                log.exception("%s: item %s: unexpected error", src.name, entry.link or guid)
+                exc = IngestError(f"unexpected {type(exc).__name__}: {exc}")
             counts.problems.append(f"{entry.link or entry.guid}: {exc}")
             log.warning("%s: item %s: %s", src.name, entry.link or entry.guid, exc)
             return "failed"
@@ -398,7 +405,9 @@ def _describe(source: str, exc: Exception) -> str:
         exc.source = exc.source or source
         where = f" ({exc.url})" if exc.url else ""
         return f"{exc}{where}"
-    return f"store: {source}: {exc}"
+    if isinstance(exc, StorageError):
+        return f"store: {source}: {exc}"
+    return f"ingest: {source}: unexpected {type(exc).__name__}: {exc}"
 
 
 def ingest(

@@ -7,6 +7,7 @@ application queries.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -82,6 +83,13 @@ def open_database(url: str, *, migrate_schema: bool = True) -> Database:
             parent = Path(path).parent
             if not parent.exists():
                 raise StorageError(f"database {url}: directory {parent} does not exist")
+            # SQLite needs to write the file and, for WAL, create files beside it.
+            target = Path(path) if Path(path).exists() else parent
+            if not os.access(target, os.W_OK) or not os.access(parent, os.W_OK):
+                raise StorageError(
+                    f"database {path} is read-only (the file or its directory cannot be "
+                    "written); Wirefeed needs to write its database"
+                )
         kwargs["connect_args"] = {"timeout": BUSY_TIMEOUT_MS / 1000}
     try:
         engine = create_engine(url, **kwargs)
