@@ -117,6 +117,15 @@ def _text(value: str) -> str:
     return _NOT_XML.sub("", value)
 
 
+def rss_title(title: str) -> str:
+    """An RSS 2.0 title safe for readers that render titles as HTML (many do): no angle brackets.
+
+    RSS leaves it open whether ``<title>`` is text or HTML, so a title's literal ``<script>``
+    would be markup to such a reader. Atom and JSON Feed say "text", and keep the title as is.
+    """
+    return title.replace("<", "‹").replace(">", "›")
+
+
 def _sub(
     parent: etree._Element, tag: str, text: str | None = None, **attrib: str
 ) -> etree._Element:
@@ -149,7 +158,7 @@ def rss(info: FeedInfo, items: Sequence[FeedItem]) -> bytes:
         _sub(channel, "lastBuildDate", format_datetime(newest))
     for it in items:
         item = _sub(channel, "item")
-        _sub(item, "title", it.title)
+        _sub(item, "title", rss_title(it.title))
         _sub(item, "link", it.url)
         _sub(item, "guid", it.url, isPermaLink="true")
         _sub(item, "pubDate", format_datetime(it.published))

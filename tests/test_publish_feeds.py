@@ -73,7 +73,8 @@ def test_rss_parses_back_with_the_right_items() -> None:
     assert parsed.feed.title == "Wire & Co"
     assert parsed.feed.link == BASE
     entries = parsed.entries
-    assert [e.title for e in entries] == [f"Story {i} & <friends>" for i in (1, 2, 3)]
+    # RSS titles lose angle brackets (readers may render them as HTML); the text stays
+    assert [e.title for e in entries] == [f"Story {i} & ‹friends›" for i in (1, 2, 3)]
     first = entries[0]
     assert first.link == f"{BASE}2024/04/17/story-1/"
     assert first.id == first.link
@@ -142,3 +143,11 @@ def test_feeds_do_not_depend_on_the_clock() -> None:
     later = {p.path: p.content for p in build_site(STORIES, settings, NOW + timedelta(days=9))}
     for name in ("feed.xml", "atom.xml", "feed.json", "sitemap.xml"):
         assert later[name] == settings_pages[name]
+
+
+def test_rss_titles_carry_no_angle_brackets() -> None:
+    from publish.feeds import rss_title
+
+    assert rss_title("<script>alert(1)</script> Profits > forecast") == (
+        "‹script›alert(1)‹/script› Profits › forecast"
+    )
