@@ -95,6 +95,7 @@ class ServiceSettings(_Strict):
 
     tick: str | int = "30s"
     lease: str | int = "10m"
+    workers: Annotated[int, Field(ge=0, le=64)] = 0
     batch: Annotated[int, Field(ge=1, le=100_000)] = 200
     metrics_port: Annotated[int, Field(ge=0, le=65535)] = 0
     metrics_file: str | None = None

@@ -15,30 +15,32 @@ import os
 import socket
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-
-from sqlalchemy import Connection
+from typing import Any
 
 from config.settings import Settings, SourceSettings, parse_interval
 from ingest import health
 from ingest.clean import decode_html
+from ingest.cluster import better_copy, near_match
 from ingest.dedupe import decide, entry_hash, entry_identity, guid_key
-from ingest.dedupe_near import WINDOW, Candidate, best_match, copy_of, same_story, should_replace
+from ingest.dedupe_near import WINDOW
 from ingest.errors import FetchError, IngestError
 from ingest.fetcher import Fetcher, host_of
-from ingest.fingerprint import fingerprint
+from ingest.fingerprint import Fingerprint
 from ingest.outcome import SourceResult, _Counts, to_new_story
 from ingest.parse import parse_feed
-from ingest.process import needs_page, process_entry
+from ingest.process import needs_page
 from ingest.revisions import classify_revision, may_record
 from ingest.robots import RobotsCache
-from ingest.types import Fetched, NotModified, ParsedFeed, RawEntry
+from ingest.types import Fetched, NotModified, ParsedFeed, RawEntry, StoryDraft
 from ingest.urls import url_key
-from store import blobs, fingerprints, revisions, sources, stories
+from ingest.workers import MIN_TASKS, make_pool, process_item, worker_count
+from store import blobs, revisions, sources, stories
 from store.db import Database
 from store.errors import StorageError
-from store.types import NearMatch, NewStory, SourceState
+from store.types import NewStory, SourceState
 
 __all__ = ["Ingestor", "SourceResult", "ingest", "to_new_story", "utcnow"]
 
@@ -67,6 +69,7 @@ class Ingestor:
         robots: RobotsCache | None = None,
         transport: object | None = None,
         owner: str | None = None,
+        pool: Executor | None = None,
     ) -> None:
         self.db = db
         self.settings = settings
@@ -74,6 +77,8 @@ class Ingestor:
         self.robots = robots if robots is not None else RobotsCache()
         self.transport = transport
         self.owner = owner or default_owner()
+        self.pool = pool
+        self.priorities = {s.name: s.priority for s in settings.sources}
 
     async def run(
         self, names: Sequence[str] | None = None, *, force: bool = False, only_due: bool = False
@@ -209,24 +214,23 @@ class Ingestor:
                 page_html, page_url, page_blob = await self._page(fetcher, src, entry, now, counts)
             elif decision.action == "update" and decision.story_id is not None:
                 page_html, page_url, page_blob = self._stored_page(decision.story_id)
-            draft = process_entry(
+            draft, print_ = await self._process(
                 entry,
-                source=src,
-                sections=self.settings.sections,
-                page_html=page_html,
-                page_url=page_url,
-                site_names=item.site_names,
-                feed_rights=item.rights,
-                feed_blob=item.feed_blob,
-                page_blob=page_blob,
-                max_sections=self.settings.sectioning.max_per_story,
+                {
+                    "source": src,
+                    "sections": self.settings.sections,
+                    "page_html": page_html,
+                    "page_url": page_url,
+                    "site_names": item.site_names,
+                    "feed_rights": item.rights,
+                    "feed_blob": item.feed_blob,
+                    "page_blob": page_blob,
+                    "max_sections": self.settings.sectioning.max_per_story,
+                },
             )
             counts.problems.extend(f"{entry.link or guid}: {w}" for w in draft.warnings)
             story = to_new_story(
-                draft,
-                entry_hash_value=new_hash,
-                guid_key=guid_key(guid),
-                fingerprint=fingerprint(draft.body.text),
+                draft, entry_hash_value=new_hash, guid_key=guid_key(guid), fingerprint=print_
             )
             if decision.action == "update" and decision.story_id is not None:
                 return self._update(src, decision.story_id, story, now, counts)
@@ -234,8 +238,9 @@ class Ingestor:
                 self.db,
                 story,
                 now=now,
-                near=self._near(src, story, now),
-                prefer=self._prefer(src, story),
+                near=near_match(story, self.priorities),
+                prefer=better_copy(story, self.priorities),
+                window=WINDOW,
             )
         except Exception as exc:  # one bad item never aborts its source
             if not isinstance(exc, IngestError | StorageError):
@@ -247,6 +252,15 @@ class Ingestor:
         if added.created:
             return "new"
         return "unchanged" if added.via == "item" else "duplicate"
+
+    async def _process(
+        self, entry: RawEntry, kwargs: dict[str, Any]
+    ) -> tuple[StoryDraft, Fingerprint]:
+        """The CPU-bound chain for one item: in a worker process when there is a pool."""
+        if self.pool is None:
+            return process_item(entry, kwargs)
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.pool, process_item, entry, kwargs)
 
     def _update(
         self, src: SourceSettings, story_id: int, story: NewStory, now: datetime, counts: _Counts
@@ -280,54 +294,6 @@ class Ingestor:
         )
         stories.update_story(self.db, story_id, story, now=now, revision=rev.bumps_updated)
         return "updated"
-
-    def _prefer(self, src: SourceSettings, story: NewStory) -> Callable[[Connection, int], bool]:
-        """Whether the new copy should replace stored story ``id`` as the published one."""
-        priorities = {s.name: s.priority for s in self.settings.sources}
-        challenger = copy_of(
-            src.name, story.body_text, story.dateline, story.agency, story.byline, priorities
-        )
-
-        def prefer(conn: Connection, story_id: int) -> bool:
-            found = fingerprints.load_candidates(conn, [(story_id, 0)])
-            if not found:
-                return False
-            held = found[0]
-            current = copy_of(
-                held.source, held.body_text, held.dateline, held.agency, held.byline, priorities
-            )
-            return should_replace(current, challenger)
-
-        return prefer
-
-    def _near(
-        self, src: SourceSettings, story: NewStory, now: datetime
-    ) -> Callable[[Connection], NearMatch]:
-        """The near-duplicate decision, run by the store inside its write transaction."""
-        prefer = self._prefer(src, story)
-
-        def near(conn: Connection) -> NearMatch:
-            if story.fingerprint is None:
-                return NearMatch()
-            found = fingerprints.find_candidates(
-                conn, story.fingerprint, published=story.published or now, window=WINDOW
-            )
-            rows = fingerprints.load_candidates(conn, found)
-            new = Candidate(
-                story.title, story.body_text, story.agency, story.dateline, story.published
-            )
-            known = [
-                Candidate(r.title, r.body_text, r.agency, r.dateline, r.published, r.story_id)
-                for r in rows
-            ]
-            best, related = best_match(new, known)
-            if best is not None and best.story_id is not None:
-                return NearMatch(story_id=best.story_id, replace=prefer(conn, best.story_id))
-            return NearMatch(
-                related=tuple((c.story_id, same_story(new, c).score) for c in related if c.story_id)
-            )
-
-        return near
 
     async def _page(
         self,
@@ -418,8 +384,19 @@ def ingest(
     force: bool = False,
     only_due: bool = False,
     clock: Clock = utcnow,
+    pool: Executor | None = None,
 ) -> list[SourceResult]:
-    """One ingest pass (blocking): every selected source once, results in config order."""
-    return asyncio.run(
-        Ingestor(db, settings, clock=clock).run(names, force=force, only_due=only_due)
-    )
+    """One ingest pass (blocking): every selected source once, results in config order.
+
+    With several sources a pool of worker processes (``[service] workers``) shares the CPU-bound
+    stages; ``pool`` passes one that outlives the call (the service keeps one for its lifetime).
+    """
+    own = None
+    if pool is None and len(names or settings.sources) * 8 >= MIN_TASKS:
+        pool = own = make_pool(worker_count(settings.service.workers))
+    try:
+        ingestor = Ingestor(db, settings, clock=clock, pool=pool)
+        return asyncio.run(ingestor.run(names, force=force, only_due=only_due))
+    finally:
+        if own is not None:
+            own.shutdown()

@@ -17,13 +17,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import IntegrityError
 
 from store.schema_dedupe import BAND_COLUMNS, BAND_COUNT
+from store.types import StoredCandidate
 
 _COLS = ", ".join(BAND_COLUMNS)
 _PARAMS = ", ".join(f":{c}" for c in BAND_COLUMNS)
@@ -33,21 +33,6 @@ _INSERT = text(
 )
 _DELETE = text("DELETE FROM story_fingerprint WHERE story_id = :story_id")
 MAX_PROBE_ROWS = 1000  # a band value shared by more stories is boilerplate: stop reading there
-
-
-@dataclass(frozen=True, slots=True)
-class StoredCandidate:
-    """A stored story as the near-duplicate decision sees it."""
-
-    story_id: int
-    title: str
-    body_text: str
-    agency: str | None
-    dateline: str | None
-    published: datetime | None
-    shared_bands: int = 0
-    source: str = ""
-    byline: str | None = None
 
 
 def _utc(dt: datetime | None) -> datetime | None:

@@ -9,9 +9,9 @@ alias of the winner. This module does not decide what is a duplicate beyond thos
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, and_, delete, insert, or_, select, update
@@ -22,7 +22,7 @@ from store.db import Database
 from store.models import ItemRow, SectionRow, StoryRow
 from store.reading import count_stories, get_story, list_stories, story_details
 from store.slugs import slugify, with_suffix
-from store.types import Known, NearMatch, NewStory, SectionAssignment
+from store.types import Known, NearMatch, NewStory, SectionAssignment, StoredCandidate
 
 __all__ = [
     "Added",
@@ -108,15 +108,17 @@ def add_story(
     story: NewStory,
     *,
     now: datetime,
-    near: Callable[[Connection], NearMatch] | None = None,
-    prefer: Callable[[Connection, int], bool] | None = None,
+    near: Callable[[Sequence[StoredCandidate]], NearMatch] | None = None,
+    prefer: Callable[[StoredCandidate], bool] | None = None,
+    window: timedelta | None = None,
 ) -> Added:
     """Insert a new story, or record it as another outlet's copy of the one already stored.
 
-    Exact keys first (item, migrated GUID, URL, body hash); then ``near``, the caller's
-    near-duplicate decision, runs inside the same write transaction so that two writers cannot
-    both store one story. A copy that is better (``near``'s verdict, or ``prefer(conn, id)`` for
-    an exact duplicate) becomes the published one; the other stays listed in ``also_at``.
+    Exact keys first (item, migrated GUID, URL, body hash); then the stories sharing a
+    fingerprint band (published within ``window``) go to ``near``, the caller's pure
+    near-duplicate decision, inside the same write transaction, so two writers cannot both store
+    one story. A copy that is better (``near``'s verdict, or ``prefer(stored)`` for an exact
+    duplicate) becomes the published one; the other stays listed in ``also_at``.
     """
     for _attempt in range(3):
         try:
@@ -127,10 +129,16 @@ def add_story(
                 if known is not None:
                     if known.via != "item":
                         _add_item(conn, known.story_id, story, now)
-                        if prefer is not None and prefer(conn, known.story_id):
+                        held = fingerprints.load_candidates(conn, [(known.story_id, 0)])
+                        if prefer is not None and held and prefer(held[0]):
                             _make_canonical(conn, known.story_id, story)
                     return Added(known.story_id, created=False, via=known.via)
-                match = near(conn) if near is not None else NearMatch()
+                match = NearMatch()
+                if near is not None and story.fingerprint is not None:
+                    found = fingerprints.find_candidates(
+                        conn, story.fingerprint, published=story.published or now, window=window
+                    )
+                    match = near(fingerprints.load_candidates(conn, found))
                 if match.story_id is not None:
                     _add_item(conn, match.story_id, story, now)
                     if match.replace:

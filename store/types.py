@@ -126,3 +126,18 @@ class Known:
     story_id: int
     via: str  # "item" (same source and guid), "url" (same normalized URL), "hash" (same body)
     entry_hash: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredCandidate:
+    """A stored story as the near-duplicate and canonical-copy decisions see it."""
+
+    story_id: int
+    title: str
+    body_text: str
+    agency: str | None
+    dateline: str | None
+    published: datetime | None
+    shared_bands: int = 0
+    source: str = ""
+    byline: str | None = None
