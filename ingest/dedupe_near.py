@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from ingest.fingerprint import MIN_WORDS, Similarity, similarity, words_of
+from ingest.fingerprint import MIN_WORDS, Similarity, similarity, word_count, words_of
 
 WINDOW = timedelta(hours=72)
 # A copy: nearly all shingles of the shorter text are in the longer one and the numbers agree.
@@ -90,7 +90,7 @@ def same_story(a: Candidate, b: Candidate) -> Verdict:
     place_a, place_b = _norm_dateline(a.dateline), _norm_dateline(b.dateline)
     if place_a and place_b and place_a != place_b:
         return Verdict(False, _related(sim), score, f"datelines differ ({a.dateline}/{b.dateline})")
-    if min(len(words_of(a.body_text)), len(words_of(b.body_text))) < MIN_WORDS:
+    if min(word_count(a.body_text), word_count(b.body_text)) < MIN_WORDS:
         return Verdict(False, _related(sim), score, "body too short to judge")
     if sim.containment >= COPY_CONTAINMENT and sim.numbers >= COPY_NUMBERS:
         return Verdict(True, False, score, "copy")

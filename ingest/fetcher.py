@@ -12,6 +12,7 @@ import asyncio
 from collections import defaultdict
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
+from urllib.robotparser import RobotFileParser
 
 import httpx
 
@@ -48,6 +49,7 @@ class Fetcher:
         self.host_delays: dict[str, datetime] = dict(host_delays or {})
         self.learned_delays: dict[str, tuple[datetime, str]] = {}
         self._global = asyncio.Semaphore(settings.concurrency)
+        self._robots_locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._hosts: defaultdict[str, asyncio.Semaphore] = defaultdict(
             lambda: asyncio.Semaphore(settings.per_host)
         )
@@ -116,16 +118,25 @@ class Fetcher:
     async def _robots_allow(self, url: str, now: datetime) -> bool:
         rules = self.robots.get(url, now)
         if rules is None:
-            text: str | None = None
-            where = robots_url(url)
-            if where:
-                try:
-                    got = await self.get(where, now=now)
-                    if isinstance(got, Fetched) and len(got.body) <= ROBOTS_MAX_BYTES:
-                        text = got.body.decode("utf-8", "replace")
-                except FetchError as exc:
-                    if exc.status is not None and exc.status in (401, 403):
-                        text = "User-agent: *\nDisallow: /\n"  # the convention: all forbidden
-            rules = parse_robots(text)
-            self.robots.put(url, rules, now)
+            # One robots.txt request per host: the page fetches that arrive meanwhile wait for it.
+            async with self._robots_locks[robots_url(url) or ""]:
+                rules = self.robots.get(url, now)
+                if rules is None:
+                    rules = await self._fetch_robots(url, now)
         return allowed(rules, self.settings.user_agent, url)
+
+    async def _fetch_robots(self, url: str, now: datetime) -> RobotFileParser:
+        """Fetch and cache a host's robots.txt; none (or an error) allows everything."""
+        text: str | None = None
+        where = robots_url(url)
+        if where:
+            try:
+                got = await self.get(where, now=now)
+                if isinstance(got, Fetched) and len(got.body) <= ROBOTS_MAX_BYTES:
+                    text = got.body.decode("utf-8", "replace")
+            except FetchError as exc:
+                if exc.status is not None and exc.status in (401, 403):
+                    text = "User-agent: *\nDisallow: /\n"  # the convention: all forbidden
+        rules = parse_robots(text)
+        self.robots.put(url, rules, now)
+        return rules

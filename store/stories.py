@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from store import fingerprints
 from store.db import Database
+from store.errors import StorageError
 from store.models import ItemRow, SectionRow, StoryRow
 from store.reading import count_stories, get_story, list_stories, story_details
 from store.slugs import slugify, with_suffix
@@ -154,7 +155,7 @@ def add_story(
         except Exception as exc:  # a concurrent writer won a unique index: look again
             if not _is_integrity(exc):
                 raise
-    raise IntegrityError("add_story", {}, Exception("unique conflict persisted"))
+    raise StorageError(f"could not store {story.source} {story.guid}: unique keys kept conflicting")
 
 
 def _is_integrity(exc: BaseException) -> bool:
@@ -260,16 +261,26 @@ def _content(s: NewStory) -> dict[str, Any]:
 
 
 def _make_canonical(conn: Connection, story_id: int, s: NewStory) -> None:
-    """A better copy becomes the published one: its source, link and content; same story id."""
+    """A better copy becomes the published one: its source, link and content; same story id.
+
+    Its URL key and body hash are taken over only where no other story holds them (they are
+    unique); the story keeps its old ones otherwise.
+    """
     values = _content(s) | {
         "source": s.source,
         "guid": s.guid,
         "url": s.url,
-        "url_key": s.url_key,
-        "body_hash": s.body_hash,
         "feed_blob": s.feed_blob,
         "page_blob": s.page_blob,
     }
+    for key, value in (("url_key", s.url_key), ("body_hash", s.body_hash)):
+        column = S.c[key]
+        if (
+            value is None
+            or conn.execute(select(S.c.id).where(column == value, S.c.id != story_id)).first()
+        ):
+            continue
+        values[key] = value
     conn.execute(update(S).where(S.c.id == story_id).values(**values))
     _set_sections(conn, story_id, s.sections)
     _index(conn, story_id, s)
