@@ -13,6 +13,8 @@ from collections.abc import Callable, Mapping, Sequence
 from ingest.dedupe_near import Candidate, best_match, copy_of, same_story, should_replace
 from store.types import NearMatch, NewStory, StoredCandidate
 
+MAX_RELATED = 5  # related stories recorded per new story (the closest ones)
+
 
 def better_copy(
     story: NewStory, priorities: Mapping[str, int]
@@ -49,8 +51,10 @@ def near_match(
         if best is not None and best.story_id is not None:
             held = next(r for r in rows if r.story_id == best.story_id)
             return NearMatch(story_id=best.story_id, replace=prefer(held))
-        return NearMatch(
-            related=tuple((c.story_id, same_story(new, c).score) for c in related if c.story_id)
+        scored = sorted(
+            ((c.story_id, same_story(new, c).score) for c in related if c.story_id),
+            key=lambda pair: -pair[1],
         )
+        return NearMatch(related=tuple(scored[:MAX_RELATED]))
 
     return decide

@@ -91,7 +91,7 @@ def find_candidates(
     published: datetime | None = None,
     window: timedelta | None = None,
     exclude: int | None = None,
-    limit: int = 20,
+    limit: int = 10,
 ) -> list[tuple[int, int]]:
     """Stored stories sharing a band with ``bands``: ``(story_id, shared_bands)``, most first.
 
@@ -194,6 +194,25 @@ def add_relation(conn: Connection, a: int, b: int, *, score: float, reason: str 
     except IntegrityError:
         return False
     return True
+
+
+def add_new_story_relations(
+    conn: Connection, story_id: int, related: Sequence[tuple[int, float]], reason: str = "related"
+) -> None:
+    """Relations of a story inserted in this transaction (none can exist yet): one statement."""
+    rows = [
+        {"a": min(story_id, other), "b": max(story_id, other), "s": score, "r": reason}
+        for other, score in related
+        if other != story_id
+    ]
+    if rows:
+        conn.execute(
+            text(
+                "INSERT INTO story_relation (story_id, related_id, score, reason) "
+                "VALUES (:a, :b, :s, :r)"
+            ),
+            rows,
+        )
 
 
 def related_ids(conn: Connection, story_id: int) -> list[int]:

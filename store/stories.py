@@ -147,10 +147,9 @@ def add_story(
                     return Added(match.story_id, created=False, via="near")
                 story_id = _insert_story(conn, story, now)
                 _add_item(conn, story_id, story, now)
-                _set_sections(conn, story_id, story.sections)
-                _index(conn, story_id, story)
-                for other, score in match.related:
-                    fingerprints.add_relation(conn, story_id, other, score=score, reason="related")
+                _set_sections(conn, story_id, story.sections, new=True)
+                _index(conn, story_id, story, new=True)
+                fingerprints.add_new_story_relations(conn, story_id, match.related)
                 return Added(story_id, created=True)
         except Exception as exc:  # a concurrent writer won a unique index: look again
             if not _is_integrity(exc):
@@ -228,11 +227,12 @@ def _add_item(conn: Connection, story_id: int, s: NewStory, now: datetime) -> No
     )
 
 
-def _index(conn: Connection, story_id: int, s: NewStory) -> None:
+def _index(conn: Connection, story_id: int, s: NewStory, *, new: bool = False) -> None:
     """(Re)write the story's near-duplicate fingerprint, if it has one."""
     if s.fingerprint is None:
         return
-    fingerprints.remove_fingerprint(conn, story_id)
+    if not new:
+        fingerprints.remove_fingerprint(conn, story_id)
     fingerprints.add_fingerprint(
         conn, story_id, s.fingerprint, words=s.fingerprint_words, published=s.published
     )
@@ -286,8 +286,11 @@ def _make_canonical(conn: Connection, story_id: int, s: NewStory) -> None:
     _index(conn, story_id, s)
 
 
-def _set_sections(conn: Connection, story_id: int, sections: Iterable[SectionAssignment]) -> None:
-    conn.execute(delete(SEC).where(SEC.c.story_id == story_id))
+def _set_sections(
+    conn: Connection, story_id: int, sections: Iterable[SectionAssignment], *, new: bool = False
+) -> None:
+    if not new:
+        conn.execute(delete(SEC).where(SEC.c.story_id == story_id))
     rows = [
         {"story_id": story_id, "section": a.section, "rule_id": a.rule_id, "matched": a.matched}
         for a in {a.section: a for a in sections}.values()
