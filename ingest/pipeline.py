@@ -22,21 +22,19 @@ from typing import Any
 
 from config.settings import Settings, SourceSettings, parse_interval
 from ingest import health
-from ingest.clean import decode_html
 from ingest.cluster import better_copy, near_match
 from ingest.dedupe import decide, entry_hash, entry_identity, guid_key
 from ingest.dedupe_near import WINDOW
 from ingest.errors import FetchError, IngestError
 from ingest.fetcher import Fetcher, host_of
-from ingest.fingerprint import Fingerprint
 from ingest.outcome import SourceResult, _Counts, to_new_story
 from ingest.parse import parse_feed
 from ingest.process import needs_page
 from ingest.revisions import classify_revision, may_record
 from ingest.robots import RobotsCache
-from ingest.types import Fetched, NotModified, ParsedFeed, RawEntry, StoryDraft
+from ingest.types import Fetched, NotModified, ParsedFeed, RawEntry
 from ingest.urls import url_key
-from ingest.workers import MIN_TASKS, make_pool, process_item, worker_count
+from ingest.workers import MIN_TASKS, Processed, make_pool, process_item, worker_count
 from store import blobs, revisions, sources, stories
 from store.db import Database
 from store.errors import StorageError
@@ -209,28 +207,40 @@ class Ingestor:
             )
             if decision.action == "unchanged":
                 return "unchanged"
-            page_html = page_url = page_blob = None
+            page: Fetched | None = None
             if decision.action == "insert" and needs_page(entry, src.full_text):
-                page_html, page_url, page_blob = await self._page(fetcher, src, entry, now, counts)
+                page = await self._page(fetcher, src, entry, now, counts)
             elif decision.action == "update" and decision.story_id is not None:
-                page_html, page_url, page_blob = self._stored_page(decision.story_id)
-            draft, print_ = await self._process(
+                page = self._stored_page(decision.story_id)
+            done = await self._process(
                 entry,
                 {
                     "source": src,
                     "sections": self.settings.sections,
-                    "page_html": page_html,
-                    "page_url": page_url,
                     "site_names": item.site_names,
                     "feed_rights": item.rights,
                     "feed_blob": item.feed_blob,
-                    "page_blob": page_blob,
                     "max_sections": self.settings.sectioning.max_per_story,
                 },
+                page,
             )
+            if page is not None and done.page is not None:  # before the story that refers to it
+                blobs.put_blob(
+                    self.db,
+                    page.body,
+                    kind="page",
+                    url=page.final_url,
+                    content_type=page.content_type,
+                    now=now,
+                    packed=done.page,
+                )
+            draft = done.draft
             counts.problems.extend(f"{entry.link or guid}: {w}" for w in draft.warnings)
             story = to_new_story(
-                draft, entry_hash_value=new_hash, guid_key=guid_key(guid), fingerprint=print_
+                draft,
+                entry_hash_value=new_hash,
+                guid_key=guid_key(guid),
+                fingerprint=done.fingerprint,
             )
             if decision.action == "update" and decision.story_id is not None:
                 return self._update(src, decision.story_id, story, now, counts)
@@ -254,13 +264,13 @@ class Ingestor:
         return "unchanged" if added.via == "item" else "duplicate"
 
     async def _process(
-        self, entry: RawEntry, kwargs: dict[str, Any]
-    ) -> tuple[StoryDraft, Fingerprint]:
+        self, entry: RawEntry, kwargs: dict[str, Any], page: Fetched | None
+    ) -> Processed:
         """The CPU-bound chain for one item: in a worker process when there is a pool."""
         if self.pool is None:
-            return process_item(entry, kwargs)
+            return process_item(entry, kwargs, page)
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.pool, process_item, entry, kwargs)
+        return await loop.run_in_executor(self.pool, process_item, entry, kwargs, page)
 
     def _update(
         self, src: SourceSettings, story_id: int, story: NewStory, now: datetime, counts: _Counts
@@ -302,7 +312,7 @@ class Ingestor:
         entry: RawEntry,
         now: datetime,
         counts: _Counts,
-    ) -> tuple[str | None, str | None, str | None]:
+    ) -> Fetched | None:
         """Fetch the article page; a failure falls back to the feed's own text, and says so."""
         assert entry.link
         try:
@@ -310,11 +320,8 @@ class Ingestor:
         except FetchError as exc:
             counts.problems.append(f"{entry.link}: page not used: {exc} (kept the feed's text)")
             log.warning("%s: page %s: %s (using the feed's text)", src.name, entry.link, exc)
-            return None, None, None
-        if not isinstance(got, Fetched):
-            return None, None, None
-        digest = self._keep(got, "page", now)
-        return decode_html(got.body, got.content_type), got.final_url, digest
+            return None
+        return got if isinstance(got, Fetched) else None
 
     def _keep(self, got: Fetched, kind: str, now: datetime) -> str:
         """Store the raw bytes (content-addressed) so that reingest can replay them."""
@@ -322,13 +329,15 @@ class Ingestor:
             self.db, got.body, kind=kind, url=got.final_url, content_type=got.content_type, now=now
         )
 
-    def _stored_page(self, story_id: int) -> tuple[str | None, str | None, str | None]:
+    def _stored_page(self, story_id: int) -> Fetched | None:
+        """The article page a stored story was extracted from, as it was fetched."""
         details = stories.story_details(self.db, story_id) or {}
         digest = details.get("page_blob")
         blob = blobs.get_blob(self.db, str(digest)) if digest else None
         if blob is None:
-            return None, None, None
-        return decode_html(blob.data, blob.content_type), blob.url, blob.hash
+            return None
+        url = blob.url or ""
+        return Fetched(url, url, 200, blob.data, content_type=blob.content_type)
 
     def _record_success(
         self,

@@ -8,6 +8,7 @@ no clock here: fetching and storing are ``ingest.pipeline``'s job.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Sequence
 
@@ -23,6 +24,7 @@ from ingest.urls import strip_tracking, url_key, usable_canonical
 TEASER_WORDS = 120  # feed content shorter than this is a teaser, not the story
 TEASER_SENTENCES = 3
 MAX_TITLE = 300  # characters; a feed's 10,000-character "title" is cut, not stored whole
+_TAG = re.compile(r"<[^>]*>")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)]?(?:\s|$)")
 
 
@@ -45,7 +47,8 @@ def needs_page(entry: RawEntry, mode: str) -> bool:
         return False
     if mode == "always" or not entry.content_html:
         return True
-    return is_teaser(clean_html(entry.content_html, entry.link))
+    text = html.unescape(_TAG.sub(" ", entry.content_html))  # a cheap look: only counting
+    return is_teaser(Body(html="", text=text))
 
 
 def process_entry(

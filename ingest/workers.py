@@ -8,22 +8,45 @@ starts in milliseconds and imports nothing per task. Small runs skip the pool: b
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
+import zlib
 from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 
+from ingest.clean import decode_html
 from ingest.fingerprint import Fingerprint, fingerprint
 from ingest.process import process_entry
-from ingest.types import RawEntry, StoryDraft
+from ingest.types import Fetched, RawEntry, StoryDraft
 
 MIN_TASKS = 24  # fewer items than this are processed in-process
 
 
-def process_item(entry: RawEntry, kwargs: dict[str, Any]) -> tuple[StoryDraft, Fingerprint]:
-    """``process_entry`` plus the body's fingerprint: the whole CPU-bound part of one item."""
+@dataclass(frozen=True, slots=True)
+class Processed:
+    """What a worker returns: the draft, its fingerprint, and the page packed for storage."""
+
+    draft: StoryDraft
+    fingerprint: Fingerprint
+    page: tuple[str, bytes] | None = None  # (hash, compressed bytes) of the raw page
+
+
+def process_item(entry: RawEntry, kwargs: dict[str, Any], page: Fetched | None) -> Processed:
+    """The whole CPU-bound part of one item: decode and pack the page, ``process_entry``, and
+    the body's fingerprint."""
+    packed = None
+    if page is not None:
+        digest = hashlib.sha256(page.body).hexdigest()
+        packed = (digest, zlib.compress(page.body, 1))
+        kwargs = kwargs | {
+            "page_html": decode_html(page.body, page.content_type),
+            "page_url": page.final_url,
+            "page_blob": digest,
+        }
     draft = process_entry(entry, **kwargs)
-    return draft, fingerprint(draft.body.text)
+    return Processed(draft, fingerprint(draft.body.text), packed)
 
 
 def worker_count(configured: int) -> int:

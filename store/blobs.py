@@ -35,6 +35,11 @@ def blob_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def pack(data: bytes) -> bytes:
+    """The stored form of raw bytes: fast compression (they are kept for replay, not served)."""
+    return zlib.compress(data, 1)
+
+
 def put_blob(
     db: Database,
     data: bytes,
@@ -43,9 +48,13 @@ def put_blob(
     url: str | None,
     content_type: str | None,
     now: datetime,
+    packed: tuple[str, bytes] | None = None,
 ) -> str:
-    """Store ``data`` once under its hash and return the hash."""
-    digest = blob_hash(data)
+    """Store ``data`` once under its hash and return the hash.
+
+    ``packed`` is ``(hash, compressed bytes)`` when a worker process computed them already.
+    """
+    digest = packed[0] if packed else blob_hash(data)
     with db.read() as conn:
         if conn.execute(select(B.c.hash).where(B.c.hash == digest)).first():
             return digest
@@ -56,7 +65,7 @@ def put_blob(
         "content_type": content_type,
         "fetched_at": now.astimezone(UTC),
         "size": len(data),
-        "data": zlib.compress(data, 1),  # fast; raw inputs are kept, not served
+        "data": packed[1] if packed else pack(data),
     }
     try:
         with db.begin() as conn:

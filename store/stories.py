@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, delete, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from store import fingerprints
@@ -72,6 +72,20 @@ def find_known(
         return _find_known(conn, source, guid, url_key, body_hash, guid_key)
 
 
+# The look-ups of every item, built once: SQLAlchemy then skips building and keying them again.
+_BY_ITEM = select(I.c.story_id, I.c.entry_hash).where(
+    I.c.source == bindparam("source"), I.c.guid == bindparam("guid")
+)
+_BY_GUID_KEY = (
+    select(I.c.story_id, I.c.entry_hash)
+    .where(I.c.source == bindparam("source"), I.c.guid_key == bindparam("key"))
+    .limit(1)
+)
+_BY_URL = select(S.c.id).where(S.c.url_key == bindparam("key"))
+_BY_ITEM_URL = select(I.c.story_id).where(I.c.url_key == bindparam("key")).limit(1)
+_BY_HASH = select(S.c.id).where(S.c.body_hash == bindparam("hash"))
+
+
 def _find_known(
     conn: Connection,
     source: str,
@@ -80,25 +94,19 @@ def _find_known(
     body_hash: str | None,
     guid_key: str | None = None,
 ) -> Known | None:
-    row = conn.execute(
-        select(I.c.story_id, I.c.entry_hash).where(and_(I.c.source == source, I.c.guid == guid))
-    ).first()
+    row = conn.execute(_BY_ITEM, {"source": source, "guid": guid}).first()
     if row is None and guid_key:  # the same item under a migrated GUID (http->https, new host)
-        row = conn.execute(
-            select(I.c.story_id, I.c.entry_hash)
-            .where(and_(I.c.source == source, I.c.guid_key == guid_key))
-            .limit(1)
-        ).first()
+        row = conn.execute(_BY_GUID_KEY, {"source": source, "key": guid_key}).first()
     if row:
         return Known(story_id=row.story_id, via="item", entry_hash=row.entry_hash)
     if url_key:
-        sid = conn.execute(select(S.c.id).where(S.c.url_key == url_key)).scalar()
+        sid = conn.execute(_BY_URL, {"key": url_key}).scalar()
         if sid is None:
-            sid = conn.execute(select(I.c.story_id).where(I.c.url_key == url_key)).scalar()
+            sid = conn.execute(_BY_ITEM_URL, {"key": url_key}).scalar()
         if sid is not None:
             return Known(story_id=sid, via="url")
     if body_hash:
-        sid = conn.execute(select(S.c.id).where(S.c.body_hash == body_hash)).scalar()
+        sid = conn.execute(_BY_HASH, {"hash": body_hash}).scalar()
         if sid is not None:
             return Known(story_id=sid, via="hash")
     return None
@@ -166,8 +174,13 @@ def _is_integrity(exc: BaseException) -> bool:
     return False
 
 
+_SLUG_TAKEN = select(S.c.id).where(S.c.slug == bindparam("slug")).limit(1)
+
+
 def _unique_slug(conn: Connection, title: str) -> str:
     base = slugify(title)
+    if conn.execute(_SLUG_TAKEN, {"slug": base}).first() is None:  # the usual case: one probe
+        return base
     taken = set(
         conn.execute(
             select(S.c.slug).where(or_(S.c.slug == base, S.c.slug.like(base[:70] + "-%")))
