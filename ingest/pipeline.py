@@ -23,7 +23,7 @@ from typing import Any
 from config.settings import Settings, SourceSettings, parse_interval
 from ingest import health
 from ingest.cluster import better_copy, near_match
-from ingest.dedupe import decide, entry_hash, entry_identity, guid_key
+from ingest.dedupe import Decision, decide, entry_hash, entry_identity, guid_key
 from ingest.dedupe_near import WINDOW
 from ingest.errors import FetchError, IngestError
 from ingest.fetcher import Fetcher, host_of
@@ -44,6 +44,7 @@ __all__ = ["Ingestor", "SourceResult", "ingest", "to_new_story", "utcnow"]
 
 log = logging.getLogger("wirefeed.ingest")
 Clock = Callable[[], datetime]
+ITEMS_IN_FLIGHT = 64  # items being fetched, processed or stored at once (bounds memory)
 
 
 def utcnow() -> datetime:
@@ -77,6 +78,7 @@ class Ingestor:
         self.owner = owner or default_owner()
         self.pool = pool
         self.priorities = {s.name: s.priority for s in settings.sources}
+        self._slots = asyncio.Semaphore(ITEMS_IN_FLIGHT)
 
     async def run(
         self, names: Sequence[str] | None = None, *, force: bool = False, only_due: bool = False
@@ -187,7 +189,7 @@ class Ingestor:
 
     async def _entry(self, fetcher: Fetcher, item: _Item, entry: RawEntry, counts: _Counts) -> str:
         """One feed item, start to end; returns the counter it adds to ("failed" on errors)."""
-        src, now = item.source, item.now
+        src = item.source
         guid = entry_identity(entry)
         try:
             known = stories.find_known(
@@ -207,6 +209,24 @@ class Ingestor:
             )
             if decision.action == "unchanged":
                 return "unchanged"
+            async with self._slots:  # bounded: pages in memory, tasks queued on the workers
+                return await self._build(fetcher, item, entry, decision, guid, new_hash, counts)
+        except Exception as exc:  # one bad item never aborts its source
+            return self._failed(src, entry, guid, exc, counts)
+
+    async def _build(
+        self,
+        fetcher: Fetcher,
+        item: _Item,
+        entry: RawEntry,
+        decision: Decision,
+        guid: str,
+        new_hash: str,
+        counts: _Counts,
+    ) -> str:
+        """Fetch the page if needed, run the stages, store: a new or changed item."""
+        src, now = item.source, item.now
+        try:
             page: Fetched | None = None
             if decision.action == "insert" and needs_page(entry, src.full_text):
                 page = await self._page(fetcher, src, entry, now, counts)
@@ -253,15 +273,20 @@ class Ingestor:
                 window=WINDOW,
             )
         except Exception as exc:  # one bad item never aborts its source
-            if not isinstance(exc, IngestError | StorageError):
-                log.exception("%s: item %s: unexpected error", src.name, entry.link or guid)
-                exc = IngestError(f"unexpected {type(exc).__name__}: {exc}")
-            counts.problems.append(f"{entry.link or entry.guid}: {exc}")
-            log.warning("%s: item %s: %s", src.name, entry.link or entry.guid, exc)
-            return "failed"
+            return self._failed(src, entry, guid, exc, counts)
         if added.created:
             return "new"
         return "unchanged" if added.via == "item" else "duplicate"
+
+    def _failed(
+        self, src: SourceSettings, entry: RawEntry, guid: str, exc: Exception, counts: _Counts
+    ) -> str:
+        if not isinstance(exc, IngestError | StorageError):
+            log.exception("%s: item %s: unexpected error", src.name, entry.link or guid)
+            exc = IngestError(f"unexpected {type(exc).__name__}: {exc}")
+        counts.problems.append(f"{entry.link or guid}: {exc}")
+        log.warning("%s: item %s: %s", src.name, entry.link or guid, exc)
+        return "failed"
 
     async def _process(
         self, entry: RawEntry, kwargs: dict[str, Any], page: Fetched | None

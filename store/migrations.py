@@ -91,6 +91,18 @@ _V3 = [
         host VARCHAR PRIMARY KEY, not_before {ts} NOT NULL, reason VARCHAR NOT NULL DEFAULT '')""",
 ]
 
+# Version 6: the date readers see (published, else first seen) stored and indexed, also beside
+# each section row, so that a section's newest stories are an index range, not a sort of them all.
+_V6 = [
+    "ALTER TABLE story ADD COLUMN story_date {ts}",
+    "UPDATE story SET story_date = COALESCE(published, first_seen)",
+    "CREATE INDEX ix_story_date ON story (story_date, id)",
+    "ALTER TABLE story_section ADD COLUMN story_date {ts}",
+    """UPDATE story_section SET story_date =
+        (SELECT story.story_date FROM story WHERE story.id = story_section.story_id)""",
+    "CREATE INDEX ix_section_date ON story_section (section, story_date, story_id)",
+]
+
 # Version 4: the sections engine's editor pins (store/schema_sections.py).
 MIGRATIONS: tuple[tuple[int, list[str]], ...] = (
     (1, _V1),
@@ -98,6 +110,7 @@ MIGRATIONS: tuple[tuple[int, list[str]], ...] = (
     (3, _V3),
     (4, schema_sections.STATEMENTS),
     (5, schema_dedupe.STATEMENTS),  # near-duplicate index, relations, GUID keys
+    (6, _V6),
 )
 LATEST = MIGRATIONS[-1][0]
 

@@ -86,6 +86,7 @@ class StoryRow(SQLModel, table=True):
     revisions: int = 0
     feed_blob: str | None = None
     page_blob: str | None = None
+    story_date: datetime | None = None
 
 
 class ItemRow(SQLModel, table=True):
@@ -110,6 +111,7 @@ class SectionRow(SQLModel, table=True):
     section: str = Field(primary_key=True)
     rule_id: str
     matched: str = ""
+    story_date: datetime | None = None
 
 
 class RevisionRow(SQLModel, table=True):

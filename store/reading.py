@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Row, func, select
 
 from store.db import Database
 from store.models import ItemRow, SectionRow, StoryRow
-from store.sections import in_section, pinned_sections
+from store.sections import PIN, in_section, pinned_sections
 from store.types import AlsoAt, StoredStory
 
 S = StoryRow.__table__  # type: ignore[attr-defined]
@@ -48,9 +48,11 @@ def list_stories(
     ids: Sequence[int] | None = None,
 ) -> list[StoredStory]:
     """Stored stories, newest first (by published date, else first seen)."""
-    order = func.coalesce(S.c.published, S.c.first_seen)
-    q = select(S).order_by(order.desc(), S.c.id.desc())
-    if section is not None:
+    if section is not None and source is None and since is None and ids is None:
+        ids = section_ids(db, section, limit=limit)  # an index range, however large the store
+        limit = None
+    q = select(S).order_by(S.c.story_date.desc(), S.c.id.desc())
+    if section is not None and ids is None:
         q = q.where(in_section(db, S.c.id, section))  # sections engine: rule-placed or pinned
     if source is not None:
         q = q.where(S.c.source == source)
@@ -63,6 +65,28 @@ def list_stories(
     with db.read() as conn:
         rows = conn.execute(q).all()
         return _hydrate(conn, rows)
+
+
+def section_ids(db: Database, section: str, *, limit: int | None = None) -> list[int]:
+    """Ids of a section's stories, newest first: rule-placed (indexed by date) and pinned."""
+    placed = (
+        select(SEC.c.story_id, SEC.c.story_date)
+        .where(SEC.c.section == section)
+        .order_by(SEC.c.story_date.desc(), SEC.c.story_id.desc())
+    )
+    pinned = (
+        select(S.c.id, S.c.story_date)
+        .where(S.c.id.in_(select(PIN.c.story_id).where(PIN.c.section == section)))
+        .order_by(S.c.story_date.desc(), S.c.id.desc())
+    )
+    if limit is not None:
+        placed, pinned = placed.limit(limit), pinned.limit(limit)
+    with db.read() as conn:
+        rows = {r[0]: r[1] for r in conn.execute(placed)}
+        rows.update({r[0]: r[1] for r in conn.execute(pinned)})
+    far_past = datetime.min.replace(tzinfo=UTC)
+    ordered = sorted(rows, key=lambda i: (_aware(rows[i]) or far_past, i), reverse=True)
+    return ordered[:limit] if limit is not None else ordered
 
 
 def get_story(db: Database, story_id: int) -> StoredStory | None:

@@ -206,6 +206,7 @@ def _insert_story(conn: Connection, s: NewStory, now: datetime) -> int:
         "published": _utc(s.published),
         "first_seen": _utc(now),
         "updated": _utc(s.published or now),
+        "story_date": _utc(s.published or now),
         "agency": s.agency,
         "dateline": s.dateline,
         "byline": s.byline,
@@ -299,13 +300,23 @@ def _make_canonical(conn: Connection, story_id: int, s: NewStory) -> None:
     _index(conn, story_id, s)
 
 
+_STORY_DATE = select(S.c.story_date).where(S.c.id == bindparam("id"))
+
+
 def _set_sections(
     conn: Connection, story_id: int, sections: Iterable[SectionAssignment], *, new: bool = False
 ) -> None:
     if not new:
         conn.execute(delete(SEC).where(SEC.c.story_id == story_id))
+    date = conn.execute(_STORY_DATE, {"id": story_id}).scalar()
     rows = [
-        {"story_id": story_id, "section": a.section, "rule_id": a.rule_id, "matched": a.matched}
+        {
+            "story_id": story_id,
+            "section": a.section,
+            "rule_id": a.rule_id,
+            "matched": a.matched,
+            "story_date": date,
+        }
         for a in {a.section: a for a in sections}.values()
     ]
     if rows:
