@@ -154,7 +154,7 @@ class _Analysis:
     content: frozenset[str]
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=512)  # recent texts only: candidates recur within a run
 def _analyse(text: str) -> _Analysis:
     """Everything ``similarity`` needs of one text, computed once per text (candidates recur)."""
     words = words_of(text)
