@@ -10,6 +10,7 @@ pure ``ingest.schedule``; this module only applies and stores those decisions.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
 import socket
@@ -18,7 +19,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from config.settings import Settings, SourceSettings, parse_interval
 from ingest import health
@@ -44,6 +45,7 @@ __all__ = ["Ingestor", "SourceResult", "ingest", "to_new_story", "utcnow"]
 
 log = logging.getLogger("wirefeed.ingest")
 Clock = Callable[[], datetime]
+T = TypeVar("T")
 ITEMS_IN_FLIGHT = 64  # items being fetched, processed or stored at once (bounds memory)
 
 
@@ -172,8 +174,12 @@ class Ingestor:
     ) -> tuple[ParsedFeed, _Counts]:
         feed_blob = self._keep(got, "feed", now)
         try:
-            feed = parse_feed(
-                got.body, got.final_url, got.content_type, max_items=self.settings.fetch.max_items
+            feed = await self._offload(
+                parse_feed,
+                got.body,
+                got.final_url,
+                got.content_type,
+                max_items=self.settings.fetch.max_items,
             )
         except IngestError as exc:
             exc.source = src.name
@@ -292,10 +298,14 @@ class Ingestor:
         self, entry: RawEntry, kwargs: dict[str, Any], page: Fetched | None
     ) -> Processed:
         """The CPU-bound chain for one item: in a worker process when there is a pool."""
+        return await self._offload(process_item, entry, kwargs, page)
+
+    async def _offload(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run a pure, CPU-bound stage in a worker process when there is a pool."""
         if self.pool is None:
-            return process_item(entry, kwargs, page)
+            return fn(*args, **kwargs)
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.pool, process_item, entry, kwargs, page)
+        return await loop.run_in_executor(self.pool, functools.partial(fn, *args, **kwargs))
 
     def _update(
         self, src: SourceSettings, story_id: int, story: NewStory, now: datetime, counts: _Counts
