@@ -17,11 +17,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import IntegrityError
 
+from store.dates import as_utc as _utc
 from store.schema_dedupe import BAND_COLUMNS, BAND_COUNT
 from store.types import StoredCandidate
 
@@ -33,14 +34,6 @@ _INSERT = text(
 )
 _DELETE = text("DELETE FROM story_fingerprint WHERE story_id = :story_id")
 MAX_PROBE_ROWS = 1000  # a band value shared by more stories is boilerplate: stop reading there
-
-
-def _utc(dt: datetime | None) -> datetime | None:
-    if dt is None:
-        return None
-    if isinstance(dt, str):
-        dt = datetime.fromisoformat(dt)
-    return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
 
 
 def _row(

@@ -13,6 +13,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, func, select
 
+from store.dates import as_utc as _aware
+from store.dates import as_utc as _utc
 from store.db import Database
 from store.models import ItemRow, SectionRow, StoryRow
 from store.sections import PIN, in_section, pinned_sections
@@ -21,21 +23,6 @@ from store.types import AlsoAt, StoredStory
 S = StoryRow.__table__  # type: ignore[attr-defined]
 I = ItemRow.__table__  # type: ignore[attr-defined]  # noqa: E741
 SEC = SectionRow.__table__  # type: ignore[attr-defined]
-
-
-def _utc(dt: datetime | None) -> datetime | None:
-    """Aware UTC (naive input is taken as UTC)."""
-    if dt is None:
-        return None
-    return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
-
-
-def _aware(dt: datetime | None) -> datetime | None:
-    if dt is None:
-        return None
-    if isinstance(dt, str):
-        dt = datetime.fromisoformat(dt)
-    return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
 
 
 def list_stories(

@@ -7,10 +7,11 @@ and whether it may be recorded (the per-story cap); this module stores and lists
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import insert, select
 
+from store.dates import as_utc as _utc
 from store.db import Database
 from store.models import RevisionRow
 
@@ -24,10 +25,6 @@ class StoredRevision:
     kind: str
     title: str
     diff: str
-
-
-def _utc(dt: datetime) -> datetime:
-    return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
 
 
 def add_revision(

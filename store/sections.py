@@ -30,6 +30,7 @@ from sqlalchemy import (
     select,
 )
 
+from store.dates import as_utc as _aware
 from store.db import Database
 from store.models import SectionRow, StoryRow
 
@@ -153,10 +154,3 @@ def rule_hits(db: Database) -> list[RuleHits]:
         pins = select(PIN.c.section, func.count().label("n")).group_by(PIN.c.section)
         hits += [RuleHits(PIN_RULE, r.section, int(r.n)) for r in conn.execute(pins)]
     return hits
-
-
-def _aware(value: Any) -> datetime:
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    assert isinstance(value, datetime)
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

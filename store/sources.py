@@ -8,29 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import asdict
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from store.dates import as_utc as _aware
+from store.dates import as_utc as _utc
 from store.db import Database
 from store.models import HostRow, SourceRow
 from store.types import SourceState
 
 T = SourceRow.__table__  # type: ignore[attr-defined]
 _FIELDS = tuple(SourceState.__dataclass_fields__)
-
-
-def _utc(dt: datetime | None) -> datetime | None:
-    """Aware UTC for binding (naive input is taken as UTC)."""
-    if dt is None:
-        return None
-    return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
-
-
-def _aware(dt: datetime | None) -> datetime | None:
-    return dt.replace(tzinfo=UTC) if dt is not None and dt.tzinfo is None else dt
 
 
 def get_state(db: Database, name: str) -> SourceState:

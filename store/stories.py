@@ -11,13 +11,14 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, delete, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from store import fingerprints
+from store.dates import as_utc as _utc
 from store.db import Database
 from store.errors import StorageError
 from store.models import ItemRow, SectionRow, StoryRow
@@ -49,13 +50,6 @@ class Added:
     story_id: int
     created: bool
     via: str | None = None
-
-
-def _utc(dt: datetime | None) -> datetime | None:
-    """Aware UTC for binding (naive input is taken as UTC)."""
-    if dt is None:
-        return None
-    return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
 
 
 def find_known(
