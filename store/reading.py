@@ -13,7 +13,6 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, func, select
 
-from store.dates import as_utc as _aware
 from store.dates import as_utc as _utc
 from store.db import Database
 from store.models import ItemRow, SectionRow, StoryRow
@@ -72,7 +71,7 @@ def section_ids(db: Database, section: str, *, limit: int | None = None) -> list
         rows = {r[0]: r[1] for r in conn.execute(placed)}
         rows.update({r[0]: r[1] for r in conn.execute(pinned)})
     far_past = datetime.min.replace(tzinfo=UTC)
-    ordered = sorted(rows, key=lambda i: (_aware(rows[i]) or far_past, i), reverse=True)
+    ordered = sorted(rows, key=lambda i: (_utc(rows[i]) or far_past, i), reverse=True)
     return ordered[:limit] if limit is not None else ordered
 
 
@@ -143,9 +142,9 @@ def _hydrate(conn: Connection, rows: Sequence[Row[Any]]) -> list[StoredStory]:
                 canonical_url=r.canonical_url,
                 title=r.title,
                 slug=r.slug,
-                published=_aware(r.published),
-                first_seen=_aware(r.first_seen),
-                updated=_aware(r.updated),
+                published=_utc(r.published),
+                first_seen=_utc(r.first_seen),
+                updated=_utc(r.updated),
                 agency=r.agency,
                 dateline=r.dateline,
                 byline=r.byline,

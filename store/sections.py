@@ -30,7 +30,7 @@ from sqlalchemy import (
     select,
 )
 
-from store.dates import as_utc as _aware
+from store.dates import as_utc as _utc
 from store.db import Database
 from store.models import SectionRow, StoryRow
 
@@ -130,7 +130,7 @@ def review_queue(db: Database, *, limit: int | None = None) -> list[Unplaced]:
         if limit is not None:
             q = q.limit(limit)
         return [
-            Unplaced(r.id, r.source, r.title, r.url, r.agency, _aware(r.date))
+            Unplaced(r.id, r.source, r.title, r.url, r.agency, _utc(r.date))
             for r in conn.execute(q)
         ]
 

@@ -14,7 +14,6 @@ from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from store.dates import as_utc as _aware
 from store.dates import as_utc as _utc
 from store.db import Database
 from store.models import HostRow, SourceRow
@@ -33,7 +32,7 @@ def get_state(db: Database, name: str) -> SourceState:
     values = {f: getattr(row, f) for f in _FIELDS}
     for key, value in values.items():
         if isinstance(value, datetime):
-            values[key] = _aware(value)
+            values[key] = _utc(value)
     return SourceState(**values)
 
 
@@ -103,7 +102,7 @@ def host_not_before(db: Database, host: str) -> datetime | None:
     """Until when ``host`` asked not to be contacted (None: no such request on record)."""
     with db.read() as conn:
         value = conn.execute(select(H.c.not_before).where(H.c.host == host)).scalar()
-    return _aware(value)
+    return _utc(value)
 
 
 def delay_host(db: Database, host: str, until: datetime, reason: str) -> None:
