@@ -19,7 +19,6 @@ import shutil
 import signal
 import sqlite3
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,7 @@ from typing import Any
 import pytest
 
 from publish.linkcheck import check_links
+from tests.conftest import cli_command, demo_config, run_cli
 from wirefeed.demo import DEMO_DATA
 from wirefeed.demo_server import DemoServer, serve_directory
 
@@ -77,23 +77,11 @@ def server() -> Iterator[DemoServer]:
 
 
 def _config(tmp: Path, base: str, db_path: Path | None = None) -> Path:
-    text = (DEMO_DATA / "demo.toml").read_text(encoding="utf-8") + EXTRA_SOURCE
-    text = (
-        text.replace("{base}", base)
-        .replace("{db_url}", f"sqlite:///{db_path or tmp / 'wf.db'}")
-        .replace("{output_dir}", str(tmp / "site"))
-    )
-    path = tmp / "wirefeed.toml"
-    path.write_text(text, encoding="utf-8")
-    return path
+    return demo_config(tmp, base, EXTRA_SOURCE, db_path=db_path)
 
 
-def _command(config: Path, *args: str) -> list[str]:
-    return [sys.executable, "-m", "wirefeed.cli", "--config", str(config), *args]
-
-
-def wirefeed(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(_command(config, *args), capture_output=True, text=True, timeout=120)
+_command = cli_command
+wirefeed = run_cli
 
 
 def _kill_after(config: Path, delay: float, *args: str) -> int | None:

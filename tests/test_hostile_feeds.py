@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import sys
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +21,7 @@ from typing import Any
 import pytest
 
 from publish.linkcheck import check_links
+from tests.conftest import run_cli
 from tests.hostile_checks import CONTROL_CHARS, unsafe_in_html, unsafe_in_output_dir
 from wirefeed.demo import DEMO_DATA
 from wirefeed.demo_server import DemoServer, serve_directory
@@ -120,12 +120,7 @@ def _routes(
 
 
 def wirefeed(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "wirefeed.cli", "--config", str(config), *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    return run_cli(config, *args, timeout=300)
 
 
 @pytest.fixture(scope="module")

@@ -7,8 +7,6 @@ and pages served on 127.0.0.1.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +14,7 @@ from typing import Any
 import pytest
 
 from publish.linkcheck import check_links
+from tests.conftest import demo_config, run_cli
 from wirefeed.demo import DEMO_DATA
 from wirefeed.demo_server import DemoServer, serve_directory
 
@@ -56,24 +55,10 @@ def server() -> Iterator[DemoServer]:
 
 
 def _config(tmp: Path, base: str, extra: str = BROKEN) -> Path:
-    text = (DEMO_DATA / "demo.toml").read_text(encoding="utf-8") + extra
-    text = (
-        text.replace("{base}", base)
-        .replace("{db_url}", f"sqlite:///{tmp / 'wf.db'}")
-        .replace("{output_dir}", str(tmp / "site"))
-    )
-    path = tmp / "wirefeed.toml"
-    path.write_text(text, encoding="utf-8")
-    return path
+    return demo_config(tmp, base, extra)
 
 
-def wirefeed(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "wirefeed.cli", "--config", str(config), *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+wirefeed = run_cli
 
 
 def _export(config: Path) -> list[dict[str, Any]]:

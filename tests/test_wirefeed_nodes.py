@@ -75,7 +75,7 @@ def test_three_nodes_share_200_sources_and_survive_a_killed_node(
     lines = [
         f'[database]\nurl = "{url}"',
         f'[publish]\noutput_dir = "{tmp_path / "site"}"',
-        "[fetch]\nconcurrency = 4\nper_host = 4\ntimeout = 10\nallow_hosts = [\"127.0.0.1\"]",
+        '[fetch]\nconcurrency = 4\nper_host = 4\ntimeout = 10\nallow_hosts = ["127.0.0.1"]',
         '[service]\ntick = "1s"\nlease = "4s"\nbatch = 15',
     ]
     lines += [

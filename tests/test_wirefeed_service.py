@@ -6,13 +6,13 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import cli_command, demo_config
 from wirefeed.demo import DEMO_DATA
 from wirefeed.demo_server import DemoServer, serve_directory
 
@@ -23,20 +23,8 @@ def server() -> Iterator[DemoServer]:
         yield srv
 
 
-def _config(tmp: Path, base: str) -> Path:
-    text = (DEMO_DATA / "demo.toml").read_text(encoding="utf-8")
-    text = (
-        text.replace("{base}", base)
-        .replace("{db_url}", f"sqlite:///{tmp / 'wf.db'}")
-        .replace("{output_dir}", str(tmp / "site"))
-    )
-    path = tmp / "wirefeed.toml"
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def _cli(config: Path, *args: str) -> list[str]:
-    return [sys.executable, "-m", "wirefeed.cli", "--config", str(config), *args]
+_config = demo_config
+_cli = cli_command
 
 
 def _count(config: Path) -> int:
