@@ -137,3 +137,4 @@ def test_json_logs_and_metrics(server: DemoServer, tmp_path: Path) -> None:
     text = metrics_file.read_text(encoding="utf-8")
     assert 'wirefeed_fetches_total{outcome="ok",source="harbor-daily"} 1.0' in text
     assert "wirefeed_source_seconds_bucket" in text
+    assert 'wirefeed_source_health{source="harbor-daily",state="healthy"} 1.0' in text

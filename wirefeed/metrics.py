@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
@@ -33,6 +33,20 @@ LATENCY = Histogram(
     registry=REGISTRY,
 )
 HEALTHY = Gauge("wirefeed_last_tick_ok", "1 if the last tick ran without error", registry=REGISTRY)
+HEALTH_STATES = ("new", "healthy", "degraded", "failing", "dead")
+SOURCE_HEALTH = Gauge(
+    "wirefeed_source_health",
+    "1 for the health state each source is in (new, healthy, degraded, failing, dead)",
+    ["source", "state"],
+    registry=REGISTRY,
+)
+
+
+def record_health(states: Mapping[str, str]) -> None:
+    """Set each source's health gauge: 1 for its state, 0 for the others."""
+    for source, current in states.items():
+        for state in HEALTH_STATES:
+            SOURCE_HEALTH.labels(source, state).set(1 if state == current else 0)
 
 
 def record(results: Iterable[SourceResult]) -> None:

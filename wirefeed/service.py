@@ -27,6 +27,7 @@ from config import ConfigError, Settings
 from config.settings import parse_interval
 from ingest.pipeline import SourceResult
 from store.db import Database
+from store.sources import all_states
 from wirefeed import metrics
 from wirefeed.jobs import run_cycle
 
@@ -101,6 +102,10 @@ class Service:
                 return False
             metrics.HEALTHY.set(1)
             metrics.record(results)
+            states = all_states(self.db)
+            metrics.record_health(
+                {s.name: states[s.name].health for s in self.settings.sources if s.name in states}
+            )
             for r in results:
                 _log_result(r)
             if self.settings.service.metrics_file:
