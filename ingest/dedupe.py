@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 from ingest.types import RawEntry
 from ingest.urls import url_key
@@ -94,3 +95,19 @@ def decide(
     if known_entry_hash == new_hash:
         return Decision("unchanged", known_story, "item")
     return Decision("update", known_story, "item")
+
+
+def usable_guids(entries: Sequence[RawEntry]) -> list[RawEntry]:
+    """The feed's entries with unusable GUIDs replaced: a GUID that several entries with
+    different links share identifies none of them, so those entries are known by their link."""
+    links: dict[str, set[str | None]] = {}
+    for e in entries:
+        if e.guid and e.guid.strip():
+            links.setdefault(e.guid.strip(), set()).add(e.link)
+    shared = {guid for guid, seen in links.items() if len(seen) > 1}
+    if not shared:
+        return list(entries)
+    return [
+        replace(e, guid=None) if e.guid and e.guid.strip() in shared and e.link else e
+        for e in entries
+    ]

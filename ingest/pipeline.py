@@ -24,7 +24,14 @@ from typing import Any, TypeVar
 from config.settings import Settings, SourceSettings, parse_interval
 from ingest import health
 from ingest.cluster import better_copy, near_match
-from ingest.dedupe import Decision, decide, entry_hash, entry_identity, guid_key
+from ingest.dedupe import (
+    Decision,
+    decide,
+    entry_hash,
+    entry_identity,
+    guid_key,
+    usable_guids,
+)
 from ingest.dedupe_near import WINDOW
 from ingest.errors import FetchError, IngestError
 from ingest.fetcher import Fetcher, host_of
@@ -187,7 +194,7 @@ class Ingestor:
         counts = _Counts(failed=len(feed.skipped), problems=list(feed.skipped))
         item = _Item(src, feed_blob, tuple(n for n in (feed.title,) if n), feed.rights, now)
         outcomes = await asyncio.gather(
-            *(self._entry(fetcher, item, entry, counts) for entry in feed.entries)
+            *(self._entry(fetcher, item, entry, counts) for entry in usable_guids(feed.entries))
         )
         for outcome in outcomes:
             setattr(counts, outcome, getattr(counts, outcome) + 1)

@@ -129,6 +129,8 @@ def add_story(
                 known = _find_known(
                     conn, story.source, story.guid, story.url_key, story.body_hash, story.guid_key
                 )
+                if known is not None and known.via == "url" and _rekey(conn, story):
+                    return Added(known.story_id, created=False, via="item")
                 if known is not None:
                     if known.via != "item":
                         _add_item(conn, known.story_id, story, now)
@@ -217,6 +219,25 @@ def _insert_story(conn: Connection, s: NewStory, now: datetime) -> int:
         "page_blob": s.page_blob,
     }
     return int(conn.execute(insert(S).values(**values)).inserted_primary_key[0])
+
+
+def _rekey(conn: Connection, s: NewStory) -> bool:
+    """The source's own item at this URL came back under a new GUID (a feed whose GUIDs change
+    on every fetch, or move): give the item the new GUID instead of storing it again."""
+    row = conn.execute(
+        select(I.c.id, I.c.guid, I.c.story_id)
+        .where(I.c.source == s.source, I.c.url_key == s.url_key)
+        .limit(1)
+    ).first()
+    if row is None:
+        return False
+    conn.execute(update(I).where(I.c.id == row.id).values(guid=s.guid, guid_key=s.guid_key))
+    conn.execute(
+        update(S)
+        .where(S.c.id == row.story_id, S.c.source == s.source, S.c.guid == row.guid)
+        .values(guid=s.guid)
+    )
+    return True
 
 
 def _add_item(conn: Connection, story_id: int, s: NewStory, now: datetime) -> None:

@@ -185,3 +185,54 @@ def test_a_guid_moving_to_https_and_a_new_host_is_not_a_new_story(
     )
     [result] = ingest(db, settings, clock=lambda: NOW, force=True)
     assert result.new == 0 and stories.count_stories(db) == 1
+
+
+def test_guids_that_change_on_every_fetch_do_not_make_new_stories(
+    server: DemoServer, db: Database
+) -> None:
+    settings = _settings(server, ("wire", 0))
+    for n in range(3):
+        feed = _rss("Water firms told to cut leaks", STORY, f"random-{n}", "http://a.test/1")
+        _serve(server, "wire", feed)
+        [result] = ingest(db, settings, clock=lambda: NOW, force=True)
+        assert result.new == (1 if n == 0 else 0) and result.duplicate == 0
+    [story] = stories.list_stories(db)
+    assert story.guid.endswith("random-2") and story.also_at == ()
+
+
+def test_a_guid_shared_by_different_items_identifies_none_of_them(
+    server: DemoServer, db: Database
+) -> None:
+    from ingest.dedupe import usable_guids
+    from ingest.types import RawEntry
+
+    entries = [
+        RawEntry(guid="same", link="http://a.test/1", title="One"),
+        RawEntry(guid="same", link="http://a.test/2", title="Two"),
+        RawEntry(guid="own", link="http://a.test/3", title="Three"),
+    ]
+    assert [e.guid for e in usable_guids(entries)] == [None, None, "own"]
+    other = [
+        "PARIS (Reuters) - France's rail operator said on Friday it would run extra night trains "
+        "to Berlin and Vienna from next spring, after bookings on the routes doubled this year.",
+        "The company said the new services would be profitable within three years and that it "
+        "had ordered twelve sleeper carriages from a Spanish manufacturer for the expansion.",
+        "Unions welcomed the plan but warned that staffing on existing routes remained tight.",
+    ]
+    body = "".join(
+        f"<item><title>{t}</title><link>{link}</link><guid>same</guid>"
+        f"<content:encoded><![CDATA[{''.join(f'<p>{p}</p>' for p in paras)}]]></content:encoded>"
+        "</item>"
+        for t, link, paras in (
+            ("Water", "http://a.test/1", STORY),
+            ("Gas", "http://a.test/2", other),
+        )
+    )
+    feed = (
+        '<?xml version="1.0"?><rss version="2.0" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>T</title>'
+        f"{body}</channel></rss>"
+    ).encode()
+    _serve(server, "wire", feed)
+    [result] = ingest(db, _settings(server, ("wire", 0)), clock=lambda: NOW)
+    assert result.new == 2 and stories.count_stories(db) == 2

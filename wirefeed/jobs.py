@@ -14,7 +14,7 @@ from datetime import datetime
 
 from config.settings import Settings
 from ingest.clean import decode_html
-from ingest.dedupe import entry_hash, entry_identity
+from ingest.dedupe import entry_hash, entry_identity, usable_guids
 from ingest.errors import IngestError
 from ingest.parse import parse_feed
 from ingest.pipeline import SourceResult, ingest, to_new_story, utcnow
@@ -149,7 +149,8 @@ def _feed_entries(db: Database, digest: str, cache: dict[str, _StoredFeed]) -> _
         if blob is None:
             raise IngestError(f"stored feed {digest[:12]} is missing")
         feed = parse_feed(blob.data, blob.url or "", blob.content_type)
-        cache[digest] = (feed.title, {entry_identity(e): e for e in feed.entries})
+        entries = usable_guids(feed.entries)
+        cache[digest] = (feed.title, {entry_identity(e): e for e in entries})
     return cache[digest]
 
 
