@@ -26,6 +26,7 @@ from ingest.clean import clean_tree
 from ingest.clean_text import replace_surrogates
 from ingest.extract_body import pick, prune, text_of, tidy
 from ingest.extract_meta import PageMeta, extract_meta
+from ingest.extract_template import drop_boilerplate
 from ingest.types import Article
 
 __all__ = ["extract_article"]
@@ -99,11 +100,14 @@ def _article(body: etree._Element | None, meta: PageMeta, url: str) -> Article:
     )
 
 
-def _extract(html: str, url: str, rules: ExtractRules | None) -> Article:
+def _extract(
+    html: str, url: str, rules: ExtractRules | None, boilerplate: frozenset[str]
+) -> Article:
     doc = _parse(html)
     if doc is None:
         return _EMPTY
     meta = extract_meta(doc, url)
+    drop_boilerplate(doc, boilerplate)  # the host's learned template, before any scoring
     if rules is not None and (rules.body or rules.drop):
         chosen = _apply_rules(doc, rules)
         if chosen is not None:
@@ -122,9 +126,18 @@ def _extract(html: str, url: str, rules: ExtractRules | None) -> Article:
     return _article(body, meta, url)
 
 
-def extract_article(html: str, url: str, rules: ExtractRules | None = None) -> Article:
-    """Extract the story body and metadata of an article page; never raises."""
+def extract_article(
+    html: str,
+    url: str,
+    rules: ExtractRules | None = None,
+    boilerplate: frozenset[str] = frozenset(),
+) -> Article:
+    """Extract the story body and metadata of an article page; never raises.
+
+    ``boilerplate``: block keys the host's other pages share (``ingest.extract_template``).
+    """
     try:
-        return _extract(html if isinstance(html, str) else str(html or ""), url or "", rules)
+        text = html if isinstance(html, str) else str(html or "")
+        return _extract(text, url or "", rules, boilerplate)
     except Exception:  # a page must never take the pipeline down
         return _EMPTY

@@ -7,8 +7,12 @@ Nothing here does I/O.
 
 from __future__ import annotations
 
+import os
+import socket
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
+from config.settings import SourceSettings
 from ingest.fingerprint import Fingerprint
 from ingest.types import StoryDraft
 from store.types import NewStory, SectionAssignment
@@ -95,3 +99,23 @@ def to_new_story(
         feed_blob=draft.feed_blob,
         page_blob=draft.page_blob,
     )
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def default_owner() -> str:
+    """This process's name on leases: host and pid."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """What every item of one fetched feed shares."""
+
+    source: SourceSettings
+    feed_blob: str
+    site_names: tuple[str, ...]
+    rights: str | None
+    now: datetime

@@ -12,30 +12,23 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-import os
-import socket
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from config.settings import Settings, SourceSettings, parse_interval
 from ingest import health
+from ingest.clean import decode_html
 from ingest.cluster import better_copy, near_match
-from ingest.dedupe import (
-    Decision,
-    decide,
-    entry_hash,
-    entry_identity,
-    guid_key,
-    usable_guids,
-)
+from ingest.dedupe import Decision, decide, entry_hash, entry_identity, guid_key, usable_guids
 from ingest.dedupe_near import WINDOW
 from ingest.errors import FetchError, IngestError
+from ingest.extract_template import learn_template, template_keys
 from ingest.fetcher import Fetcher, host_of
-from ingest.outcome import SourceResult, _Counts, to_new_story
+from ingest.outcome import Item, SourceResult, _Counts, default_owner, to_new_story, utcnow
 from ingest.parse import parse_feed
 from ingest.process import needs_page
 from ingest.revisions import classify_revision, may_record
@@ -53,16 +46,8 @@ __all__ = ["Ingestor", "SourceResult", "ingest", "to_new_story", "utcnow"]
 log = logging.getLogger("wirefeed.ingest")
 Clock = Callable[[], datetime]
 T = TypeVar("T")
+TEMPLATE_PAGES = 6  # a site's stored pages compared to learn its template
 ITEMS_IN_FLIGHT = 64  # items being fetched, processed or stored at once (bounds memory)
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def default_owner() -> str:
-    """This process's name on leases: host and pid."""
-    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 class Ingestor:
@@ -88,6 +73,7 @@ class Ingestor:
         self.pool = pool
         self.priorities = {s.name: s.priority for s in settings.sources}
         self._slots = asyncio.Semaphore(ITEMS_IN_FLIGHT)
+        self._templates: dict[str, frozenset[str]] = {}
 
     async def run(
         self, names: Sequence[str] | None = None, *, force: bool = False, only_due: bool = False
@@ -156,7 +142,7 @@ class Ingestor:
         except Exception as exc:  # one bad source never aborts the run, whatever went wrong
             if not isinstance(exc, IngestError | StorageError):
                 log.exception("%s: unexpected error (a bug: please report it)", src.name)
-            message = _describe(src.name, exc)
+            message = describe(src.name, exc)
             log.warning(message)
             self._record_error(src, state, exc, now)
             return SourceResult(
@@ -192,7 +178,7 @@ class Ingestor:
             exc.source = src.name
             raise
         counts = _Counts(failed=len(feed.skipped), problems=list(feed.skipped))
-        item = _Item(src, feed_blob, tuple(n for n in (feed.title,) if n), feed.rights, now)
+        item = Item(src, feed_blob, tuple(n for n in (feed.title,) if n), feed.rights, now)
         outcomes = await asyncio.gather(
             *(self._entry(fetcher, item, entry, counts) for entry in usable_guids(feed.entries))
         )
@@ -200,7 +186,7 @@ class Ingestor:
             setattr(counts, outcome, getattr(counts, outcome) + 1)
         return feed, counts
 
-    async def _entry(self, fetcher: Fetcher, item: _Item, entry: RawEntry, counts: _Counts) -> str:
+    async def _entry(self, fetcher: Fetcher, item: Item, entry: RawEntry, counts: _Counts) -> str:
         """One feed item, start to end; returns the counter it adds to ("failed" on errors)."""
         src = item.source
         guid = entry_identity(entry)
@@ -230,7 +216,7 @@ class Ingestor:
     async def _build(
         self,
         fetcher: Fetcher,
-        item: _Item,
+        item: Item,
         entry: RawEntry,
         decision: Decision,
         guid: str,
@@ -248,6 +234,7 @@ class Ingestor:
             done = await self._process(
                 entry,
                 {
+                    "boilerplate": self._template(page.final_url) if page else frozenset(),
                     "source": src,
                     "sections": self.settings.sections,
                     "site_names": item.site_names,
@@ -365,6 +352,16 @@ class Ingestor:
             return None
         return got if isinstance(got, Fetched) else None
 
+    def _template(self, url: str) -> frozenset[str]:
+        """The site's template (blocks its other stored pages share), learned once per run."""
+        parts = urlsplit(url)
+        prefix = f"{parts.scheme}://{parts.netloc}/"
+        if prefix not in self._templates:
+            pages = blobs.recent_pages(self.db, prefix, limit=TEMPLATE_PAGES)
+            keys = [template_keys(decode_html(b.data, b.content_type)) for b in pages]
+            self._templates[prefix] = learn_template(keys)
+        return self._templates[prefix]
+
     def _keep(self, got: Fetched, kind: str, now: datetime) -> str:
         """Store the raw bytes (content-addressed) so that reingest can replay them."""
         return blobs.put_blob(
@@ -406,18 +403,8 @@ class Ingestor:
             log.error("%s: could not record the error: %s", src.name, store_exc)
 
 
-@dataclass(frozen=True, slots=True)
-class _Item:
-    """What every item of one fetched feed shares."""
-
-    source: SourceSettings
-    feed_blob: str
-    site_names: tuple[str, ...]
-    rights: str | None
-    now: datetime
-
-
-def _describe(source: str, exc: Exception) -> str:
+def describe(source: str, exc: Exception) -> str:
+    """One line naming the stage, the source and the reason."""
     if isinstance(exc, IngestError):
         exc.source = exc.source or source
         where = f" ({exc.url})" if exc.url else ""

@@ -63,12 +63,15 @@ def process_entry(
     feed_blob: str | None = None,
     page_blob: str | None = None,
     max_sections: int | None = None,
+    boilerplate: frozenset[str] = frozenset(),
 ) -> StoryDraft:
     """Turn one feed item (and its page, if fetched) into a story ready for the store."""
     from_feed = feed_body(entry)
     article: Article | None = None
     if page_html is not None:
-        article = extract_article(page_html, page_url or entry.link or "", source.extract)
+        article = extract_article(
+            page_html, page_url or entry.link or "", source.extract, boilerplate
+        )
     body = from_feed
     warnings: list[str] = []
     if article is not None and len(article.text.split()) > len(from_feed.text.split()):

@@ -89,3 +89,27 @@ def get_blob(db: Database, digest: str) -> Blob | None:
         fetched_at=row.fetched_at if row.fetched_at.tzinfo else row.fetched_at.replace(tzinfo=UTC),
         data=zlib.decompress(row.data),
     )
+
+
+def recent_pages(db: Database, prefix: str, *, limit: int) -> list[Blob]:
+    """The most recently fetched article pages whose URL starts with ``prefix`` (a site)."""
+    query = (
+        select(B)
+        .where(B.c.kind == "page", B.c.url >= prefix, B.c.url < prefix + "\U0010ffff")
+        .order_by(B.c.fetched_at.desc())
+        .limit(limit)
+    )
+    with db.read() as conn:
+        rows = conn.execute(query).all()
+    return [
+        Blob(
+            hash=r.hash,
+            kind=r.kind,
+            url=r.url,
+            content_type=r.content_type,
+            fetched_at=r.fetched_at,
+            data=zlib.decompress(r.data),
+        )
+        for r in rows
+        if r.url and r.url.startswith(prefix)
+    ]

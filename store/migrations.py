@@ -111,6 +111,7 @@ MIGRATIONS: tuple[tuple[int, list[str]], ...] = (
     (4, schema_sections.STATEMENTS),
     (5, schema_dedupe.STATEMENTS),  # near-duplicate index, relations, GUID keys
     (6, _V6),
+    (7, ["CREATE INDEX ix_blob_kind_url ON raw_blob (kind, url)"]),  # a site's recent pages
 )
 LATEST = MIGRATIONS[-1][0]
 

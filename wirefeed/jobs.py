@@ -11,13 +11,15 @@ import difflib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from config.settings import Settings
 from ingest.clean import decode_html
 from ingest.dedupe import entry_hash, entry_identity, usable_guids
 from ingest.errors import IngestError
+from ingest.extract_template import learn_template, template_keys
 from ingest.parse import parse_feed
-from ingest.pipeline import SourceResult, ingest, to_new_story, utcnow
+from ingest.pipeline import TEMPLATE_PAGES, SourceResult, ingest, to_new_story, utcnow
 from ingest.process import process_entry
 from ingest.types import RawEntry
 from publish.run import publish_site
@@ -97,6 +99,7 @@ def reingest(
     configured = {s.name: s for s in settings.sources}
     out: list[ReplayChange] = []
     feeds: dict[str, _StoredFeed] = {}
+    sites: dict[str, list[tuple[str, set[str]]]] = {}
     for story in stories.list_stories(db, source=source, since=since):
         src = configured.get(story.source)
         details = stories.story_details(db, story.id) or {}
@@ -110,11 +113,13 @@ def reingest(
             if entry is None:
                 raise IngestError("item not found in its stored feed")
             page_html = page_url = None
+            template: frozenset[str] = frozenset()
             page_blob = details.get("page_blob")
             if page_blob:
                 blob = blobs.get_blob(db, str(page_blob))
                 if blob is not None:
                     page_html, page_url = decode_html(blob.data, blob.content_type), blob.url
+                    template = _site_template(db, blob.url or "", blob.hash, sites)
             draft = process_entry(
                 entry,
                 source=src,
@@ -125,6 +130,7 @@ def reingest(
                 feed_blob=str(details["feed_blob"]),
                 page_blob=str(page_blob) if page_blob else None,
                 max_sections=settings.sectioning.max_per_story,
+                boilerplate=template,
             )
         except IngestError as exc:
             out.append(ReplayChange(story.id, story.title, {}, error=str(exc)))
@@ -152,6 +158,20 @@ def _feed_entries(db: Database, digest: str, cache: dict[str, _StoredFeed]) -> _
         entries = usable_guids(feed.entries)
         cache[digest] = (feed.title, {entry_identity(e): e for e in entries})
     return cache[digest]
+
+
+def _site_template(
+    db: Database, url: str, own: str, sites: dict[str, list[tuple[str, set[str]]]]
+) -> frozenset[str]:
+    """The site's template as the live pipeline learns it: from its *other* stored pages."""
+    parts = urlsplit(url)
+    prefix = f"{parts.scheme}://{parts.netloc}/"
+    if prefix not in sites:
+        pages = blobs.recent_pages(db, prefix, limit=TEMPLATE_PAGES + 1)
+        sites[prefix] = [
+            (b.hash, template_keys(decode_html(b.data, b.content_type))) for b in pages
+        ]
+    return learn_template(keys for digest, keys in sites[prefix] if digest != own)
 
 
 def select_names(settings: Settings, names: Sequence[str]) -> list[str]:
