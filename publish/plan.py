@@ -49,6 +49,8 @@ if TYPE_CHECKING:
 
 WINDOW = 30  # older same-section stories a page may relate to
 RELATED = 5
+RECENT = 5  # the stories published just before this one, site-wide: stable, so a new story
+# never makes older pages stale (a page "as of" its own date, like a paper's edition)
 FORMAT = "wirefeed-publish-3"  # the site key also hashes publish/*.py, templates and static
 _PKG = Path(__file__).parent
 
@@ -237,9 +239,11 @@ def _story_pages(
         return terms[s.id]
 
     todo: list[tuple[StoredStory, Neighbours | None, tuple[StoredStory, ...], str]] = []
-    for s in live:  # newest first
+    earlier: dict[int, tuple[StoredStory, ...]] = {}
+    for n, s in enumerate(live):  # newest first
         if s.id not in affected:
             continue
+        earlier[s.id] = tuple(live[n + 1 : n + 1 + RECENT])
         own = site.story_sections[s.id]
         nb: Neighbours | None = None
         related: tuple[StoredStory, ...] = ()
@@ -256,9 +260,8 @@ def _story_pages(
             window = [(c, terms_of(c)) for c in group[at + 1 : at + 1 + WINDOW]]
             related = listings.related_in_window(terms_of(s), window, RELATED)
         linked = [x for x in (nb.older, nb.newer) if x] if nb else []
-        key = fingerprint(
-            skey, digests[s.id], [(x.id, digests[x.id]) for x in linked + list(related)]
-        )
+        shown = linked + list(related) + list(earlier[s.id])
+        key = fingerprint(skey, digests[s.id], [(x.id, digests[x.id]) for x in shown])
         if not (trust and previous.keys.get(site.paths[s.id]) == key):
             todo.append((s, nb, related, key))
     todo.reverse()  # oldest first
@@ -272,7 +275,9 @@ def _story_pages(
         mode = pols[s.id].mode
         page = Page(
             site.paths[s.id],
-            render.render_story(site, s, neighbours=nb, related=related, mode=mode),
+            render.render_story(
+                site, s, neighbours=nb, related=related, recent=earlier[s.id], mode=mode
+            ),
         )
         finals.append((page, key))
         if s.id not in unwritten:
@@ -280,7 +285,7 @@ def _story_pages(
             continue
         unwritten.discard(s.id)
         hide = {x.id for x in (nb.older, nb.newer) if x} & unwritten if nb else set()
-        hide |= {r.id for r in related} & unwritten
+        hide |= {r.id for r in (*related, *earlier[s.id])} & unwritten
         if not hide:
             first.append(page)
             continue
@@ -297,7 +302,14 @@ def _story_pages(
         first.append(
             Page(
                 page.path,
-                render.render_story(site, s, neighbours=safe_nb, related=safe_related, mode=mode),
+                render.render_story(
+                    site,
+                    s,
+                    neighbours=safe_nb,
+                    related=safe_related,
+                    recent=tuple(r for r in earlier[s.id] if r.id not in hide),
+                    mode=mode,
+                ),
             )
         )
         later.append(page)

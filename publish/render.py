@@ -157,6 +157,7 @@ def render_story(
     *,
     neighbours: Neighbours | None,
     related: Sequence[StoredStory],
+    recent: Sequence[StoredStory] = (),
     mode: str = "full",
 ) -> bytes:
     """A story page; ``story`` is already cut to its source's policy (``mode``)."""
@@ -197,6 +198,7 @@ def render_story(
         also=also,
         neighbours=neighbours,
         related=related,
+        recent=recent,
         mode=mode,
         jsonld=Markup(meta.json_ld(article)),
         **ctx,
