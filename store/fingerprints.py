@@ -33,6 +33,7 @@ _INSERT = text(
     f"VALUES (:story_id, :words, :published, {_PARAMS})"
 )
 _DELETE = text("DELETE FROM story_fingerprint WHERE story_id = :story_id")
+MIN_SHARED = 2  # a candidate shares at least this many band values (one is often a stock phrase)
 MAX_PROBE_ROWS = 1000  # a band value shared by more stories is boilerplate: stop reading there
 
 
@@ -111,7 +112,9 @@ def find_candidates(
         if when and window and stored_at and abs(stored_at - when) > window:
             continue
         votes[story_id] += 1
-    ranked = sorted(votes.items(), key=lambda kv: (-kv[1], -kv[0]))
+    ranked = sorted(
+        (kv for kv in votes.items() if kv[1] >= MIN_SHARED), key=lambda kv: (-kv[1], -kv[0])
+    )
     return ranked[:limit]
 
 

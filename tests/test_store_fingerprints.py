@@ -124,3 +124,14 @@ def test_relations_are_symmetric_idempotent_and_cascade(db: Database) -> None:
         conn.execute(text("DELETE FROM story WHERE id = :i"), {"i": b})
     with db.read() as conn:
         assert fingerprints.related_ids(conn, a) == [c]
+
+
+def test_one_shared_band_value_is_not_a_candidate(db: Database) -> None:
+    sid = _story(db, 1)
+    bands = (11, 12, 13, 14, 15, 16, 17, 18)
+    with db.begin() as conn:
+        fingerprints.add_fingerprint(conn, sid, bands, words=100, published=NOW)
+        one = (11, None, None, None, None, None, None, None)  # a stock phrase in common
+        two = (11, 12, None, None, None, None, None, None)
+        assert fingerprints.find_candidates(conn, one) == []
+        assert fingerprints.find_candidates(conn, two) == [(sid, 2)]
