@@ -310,12 +310,6 @@ class Settings(_Strict):
             raise ValueError("; ".join(problems))
         return self
 
-    def source(self, name: str) -> SourceSettings:
-        for src in self.sources:
-            if src.name == name:
-                return src
-        raise KeyError(name)
-
     def section_by_key(self, key: str) -> SectionSettings | None:
         """The section whose name or slug is ``key``."""
         for sec in self.sections:

@@ -8,7 +8,7 @@ holds for those keys into one decision.
 
 Near duplicates (``ingest.dedupe_near``): ``same_story`` confirms a candidate from the
 fingerprint index with a real similarity score, guarded by agency, dateline and a time window;
-``choose_canonical`` picks the copy of a cluster to publish.
+``should_replace`` decides which copy of a cluster is published.
 
 Pure: the store enforces uniqueness and does the look-ups; this module only computes and
 decides.

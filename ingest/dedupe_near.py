@@ -151,19 +151,6 @@ def should_replace(current: Copy, challenger: Copy) -> bool:
     return _completeness(challenger) > _completeness(current)
 
 
-def choose_canonical(copies: Sequence[Copy]) -> Copy:
-    """The copy to publish: the earliest seen unless a later one should replace it."""
-    if not copies:
-        raise ValueError("choose_canonical needs at least one copy")
-    far = datetime.max.replace(tzinfo=UTC)
-    ordered = sorted(copies, key=lambda c: (_utc(c.first_seen) if c.first_seen else far, c.key))
-    best = ordered[0]
-    for c in ordered[1:]:
-        if should_replace(best, c):
-            best = c
-    return best
-
-
 def copy_of(
     source: str,
     body: str,

@@ -67,11 +67,6 @@ def _hash64(value: str) -> int:
     return (zlib.crc32(data) << 32) | zlib.crc32(data, 0x9E3779B9)
 
 
-def shingle_set(text: str, size: int = SHINGLE_WORDS) -> frozenset[int]:
-    """64-bit hashes of the ``size``-word shingles of ``text`` that hold a content word."""
-    return shingles_of(words_of(text), size)
-
-
 def shingles_of(words: list[str], size: int = SHINGLE_WORDS) -> frozenset[int]:
     """``shingle_set`` for words already normalized by ``words_of``."""
     if len(words) < size:
@@ -139,10 +134,6 @@ class Similarity:
 
 def numbers_of(text: str) -> frozenset[str]:
     return frozenset(n.replace(",", "") for n in _NUMBER.findall(text))
-
-
-def content_words(text: str) -> frozenset[str]:
-    return frozenset(w for w in words_of(text) if w not in STOPWORDS and len(w) > 2)
 
 
 @dataclass(frozen=True, slots=True)

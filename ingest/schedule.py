@@ -25,7 +25,6 @@ MAX_HINT_FACTOR = 4  # feed hints may stretch the interval to at most 4x
 MAX_BACKOFF = timedelta(hours=6)
 MAX_RETRY_AFTER = timedelta(hours=24)
 JITTER = 0.1  # +-10% of the delay
-DEGRADED_AFTER = 1
 FAILING_AFTER = 5
 DEAD_AFTER_GONE = 3  # 410 Gone, three times in a row
 DEAD_AFTER_PERMANENT = 10  # other permanent errors (404, 403, unparseable feed) in a row

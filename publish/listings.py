@@ -117,13 +117,6 @@ def recent(stories: Sequence[StoredStory], exclude: int, n: int) -> tuple[Stored
     return tuple(s for s in stories[: n + 1] if s.id != exclude)[:n]
 
 
-def latest_per_section(
-    groups: Mapping[str, tuple[StoredStory, ...]], sections: Sequence[Section], n: int
-) -> list[tuple[Section, tuple[StoredStory, ...]]]:
-    """For the home page: each section (config order) with its ``n`` newest stories."""
-    return [(sec, groups.get(sec.slug, ())[:n]) for sec in sections]
-
-
 def assign_paths(stories: Sequence[StoredStory]) -> dict[int, str]:
     """story id -> output path; a path already taken gets '-<id>' appended to its slug."""
     paths: dict[int, str] = {}

@@ -20,7 +20,6 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, text
-from sqlalchemy.exc import IntegrityError
 
 from store.dates import as_utc as _utc
 from store.schema_dedupe import BAND_COLUMNS, BAND_COUNT
@@ -150,46 +149,6 @@ def load_candidates(conn: Connection, found: Sequence[tuple[int, int]]) -> list[
                 )
             )
     return out
-
-
-def missing_fingerprints(
-    conn: Connection, *, limit: int = 500
-) -> list[tuple[int, str, datetime | None]]:
-    """Stories without a fingerprint row yet ``(id, body_text, published)``, oldest first."""
-    rows = conn.execute(
-        text(
-            "SELECT s.id, s.body_text, s.published FROM story s "
-            "LEFT JOIN story_fingerprint f ON f.story_id = s.id "
-            "WHERE f.story_id IS NULL ORDER BY s.id LIMIT :n"
-        ),
-        {"n": limit},
-    ).all()
-    return [(r.id, r.body_text, _utc(r.published)) for r in rows]
-
-
-def add_relation(conn: Connection, a: int, b: int, *, score: float, reason: str = "") -> bool:
-    """Record that stories ``a`` and ``b`` are related; False when already recorded."""
-    if a == b:
-        return False
-    low, high = min(a, b), max(a, b)
-    exists = conn.execute(
-        text("SELECT 1 FROM story_relation WHERE story_id = :a AND related_id = :b"),
-        {"a": low, "b": high},
-    ).first()
-    if exists:
-        return False
-    try:
-        with conn.begin_nested():  # a concurrent writer may insert the pair first
-            conn.execute(
-                text(
-                    "INSERT INTO story_relation (story_id, related_id, score, reason) "
-                    "VALUES (:a, :b, :s, :r)"
-                ),
-                {"a": low, "b": high, "s": score, "r": reason},
-            )
-    except IntegrityError:
-        return False
-    return True
 
 
 def add_new_story_relations(

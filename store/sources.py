@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import asdict
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy import insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -52,28 +52,6 @@ def save_state(db: Database, state: SourceState, *, attempt_at: datetime | None 
         done = conn.execute(update(T).where(T.c.name == state.name).values(**values)).rowcount
         if not done:
             conn.execute(insert(T).values(**values))
-
-
-def due_sources(db: Database, names: Iterable[str], *, now: datetime) -> list[str]:
-    """Which of ``names`` are due at ``now`` (never-seen sources are due at once)."""
-    wanted = list(names)
-    with db.read() as conn:
-        not_due = set(
-            conn.execute(
-                select(T.c.name).where(
-                    T.c.name.in_(wanted),
-                    T.c.next_due.is_not(None),
-                    T.c.next_due > _utc(now),
-                )
-            ).scalars()
-        )
-    return [n for n in wanted if n not in not_due]
-
-
-def forget_missing(db: Database, keep: Iterable[str]) -> int:
-    """Drop state rows of sources no longer configured; returns how many went."""
-    with db.begin() as conn:
-        return conn.execute(delete(T).where(~T.c.name.in_(list(keep)))).rowcount
 
 
 def reset_source(db: Database, name: str) -> bool:

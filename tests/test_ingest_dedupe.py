@@ -12,7 +12,6 @@ from ingest.dedupe_near import (
     Candidate,
     Copy,
     best_match,
-    choose_canonical,
     same_story,
     should_replace,
 )
@@ -176,14 +175,11 @@ def test_canonical_prefers_priority_then_completeness_with_hysteresis() -> None:
     longer = Copy("b", priority=0, words=260, first_seen=T0 + timedelta(hours=1))
     slightly = Copy("c", priority=0, words=205, has_dateline=True, has_agency=True)
     preferred = Copy("d", priority=5, words=120, first_seen=T0 + timedelta(hours=2))
-    assert choose_canonical([first]) is first
-    assert choose_canonical([first, longer]) is longer
+    assert should_replace(first, longer)  # at least 10 % longer
     assert should_replace(first, slightly)  # same length bucket, more complete
     assert not should_replace(longer, slightly)  # shorter by more than 10 %
-    assert choose_canonical([longer, first, preferred]) is preferred
+    assert should_replace(longer, preferred) and should_replace(first, preferred)  # priority
     assert not should_replace(preferred, longer)
-    with pytest.raises(ValueError):
-        choose_canonical([])
 
 
 # --- the labelled set -----------------------------------------------------------------------

@@ -11,7 +11,7 @@ from ingest.fingerprint import (
     MIN_WORDS,
     fingerprint,
     numbers_of,
-    shingle_set,
+    shingles_of,
     similarity,
     words_of,
 )
@@ -38,8 +38,8 @@ def test_words_ignore_case_punctuation_honorifics_and_percent_spellings() -> Non
 
 
 def test_stopword_only_shingles_are_left_out() -> None:
-    assert shingle_set("it was in the") == frozenset()  # nothing but function words
-    assert len(shingle_set("it was in the harbour")) == 1
+    assert shingles_of(words_of("it was in the")) == frozenset()  # nothing but function words
+    assert len(shingles_of(words_of("it was in the harbour"))) == 1
 
 
 def test_light_edits_keep_most_bands_and_unrelated_stories_share_none() -> None:

@@ -121,12 +121,3 @@ def test_assign_paths_resolves_collisions_and_bad_slugs() -> None:
     assert paths[2] == "2024/04/17/same-2/index.html"
     assert paths[3] == "2024/04/17/bad-slug-x/index.html"
     assert len(set(paths.values())) == 3
-
-
-def test_latest_per_section() -> None:
-    groups = {"world": tuple(story(i, hours_ago=i) for i in range(8)), "business": ()}
-    latest = listings.latest_per_section(groups, (WORLD, BIZ), 3)
-    assert [(sec.slug, [s.id for s in items]) for sec, items in latest] == [
-        ("world", [0, 1, 2]),
-        ("business", []),
-    ]

@@ -100,30 +100,29 @@ def test_time_window_and_replacement(db: Database) -> None:
         ) == [(sid, BAND_COUNT)]
 
 
-def test_backfill_lists_stories_without_fingerprints(db: Database) -> None:
+def test_bulk_fingerprints_and_the_all_null_row_of_a_short_story(db: Database) -> None:
     first, second = _story(db, 1), _story(db, 2, BODY + " Second copy.")
-    with db.read() as conn:
-        assert [row[0] for row in fingerprints.missing_fingerprints(conn)] == [first, second]
-    _index(db, first, BODY)
+    fp = fingerprint(BODY)
     with db.begin() as conn:
-        fingerprints.add_fingerprints(conn, [(second, (None,) * BAND_COUNT, 3, None)])
-        assert fingerprints.missing_fingerprints(conn) == []
+        fingerprints.add_fingerprints(
+            conn, [(first, fp.bands, fp.words, NOW), (second, (None,) * BAND_COUNT, 3, None)]
+        )
+        assert fingerprints.find_candidates(conn, fp.bands) == [(first, BAND_COUNT)]
+        rows = conn.execute(text("SELECT COUNT(*) FROM story_fingerprint")).scalar()
+    assert rows == 2
 
 
-def test_relations_are_symmetric_idempotent_and_cascade(db: Database) -> None:
+def test_relations_of_a_new_story_and_their_cascade(db: Database) -> None:
     a, b, c = _story(db, 1), _story(db, 2, BODY + " B."), _story(db, 3, BODY + " C.")
     with db.begin() as conn:
-        assert fingerprints.add_relation(conn, b, a, score=0.3, reason="agencies differ")
-        assert not fingerprints.add_relation(conn, a, b, score=0.3)
-        assert not fingerprints.add_relation(conn, a, a, score=1.0)
-        assert fingerprints.add_relation(conn, a, c, score=0.2)
+        fingerprints.add_new_story_relations(conn, c, [(a, 0.3), (b, 0.2), (c, 1.0)])
     with db.read() as conn:
-        assert fingerprints.related_ids(conn, a) == [b, c]
-        assert fingerprints.related_ids(conn, b) == [a]
+        assert fingerprints.related_ids(conn, c) == [a, b]  # never related to itself
+        assert fingerprints.related_ids(conn, a) == [c]  # symmetric
     with db.begin() as conn:
         conn.execute(text("DELETE FROM story WHERE id = :i"), {"i": b})
     with db.read() as conn:
-        assert fingerprints.related_ids(conn, a) == [c]
+        assert fingerprints.related_ids(conn, c) == [a]
 
 
 def test_one_shared_band_value_is_not_a_candidate(db: Database) -> None:

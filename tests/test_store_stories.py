@@ -138,11 +138,18 @@ def test_blobs_are_content_addressed(db: Database) -> None:
     assert got is not None and got.data == b"<rss/>" and got.kind == "feed"
 
 
-def test_source_state_round_trip_and_due(db: Database) -> None:
-    assert sources.due_sources(db, ["a", "b"], now=NOW) == ["a", "b"]
+def test_source_state_round_trip_and_claims(db: Database) -> None:
+    lease = timedelta(minutes=10)
+    claimed = sources.claim_due(db, ["a", "b"], now=NOW, owner="n1", lease=lease, limit=10)
+    assert claimed == ["a", "b"]  # never seen: due at once
+    # leased sources are not handed to another node until the lease expires
+    assert sources.claim_due(db, ["a", "b"], now=NOW, owner="n2", lease=lease, limit=10) == []
     sources.save_state(db, SourceState(name="a", etag='"x"', next_due=NOW + timedelta(minutes=5)))
     assert sources.get_state(db, "a").etag == '"x"'
-    assert sources.due_sources(db, ["a", "b"], now=NOW) == ["b"]
-    assert sources.due_sources(db, ["a"], now=NOW + timedelta(minutes=6)) == ["a"]
+    soon = NOW + timedelta(minutes=1)  # "a" is done but not due again; "b" is still leased
+    assert sources.claim_due(db, ["a", "b"], now=soon, owner="n2", lease=lease, limit=10) == []
+    later = NOW + timedelta(minutes=11)  # "a" is due, "b"'s lease expired (its node died)
+    both = sources.claim_due(db, ["a", "b"], now=later, owner="n2", lease=lease, limit=10)
+    assert both == ["b", "a"]  # never-fetched first, then by due time
     assert sources.reset_source(db, "a")
     assert sources.get_state(db, "a").next_due is None
