@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import asdict
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -23,12 +24,7 @@ T = SourceRow.__table__  # type: ignore[attr-defined]
 _FIELDS = tuple(SourceState.__dataclass_fields__)
 
 
-def get_state(db: Database, name: str) -> SourceState:
-    """The stored state of ``name``, or a fresh one (due at once) if it was never seen."""
-    with db.read() as conn:
-        row = conn.execute(select(T).where(T.c.name == name)).first()
-    if row is None:
-        return SourceState(name=name)
+def _state(row: Any) -> SourceState:
     values = {f: getattr(row, f) for f in _FIELDS}
     for key, value in values.items():
         if isinstance(value, datetime):
@@ -36,10 +32,17 @@ def get_state(db: Database, name: str) -> SourceState:
     return SourceState(**values)
 
 
-def all_states(db: Database) -> dict[str, SourceState]:
+def get_state(db: Database, name: str) -> SourceState:
+    """The stored state of ``name``, or a fresh one (due at once) if it was never seen."""
     with db.read() as conn:
-        names = list(conn.execute(select(T.c.name)).scalars())
-    return {n: get_state(db, n) for n in names}
+        row = conn.execute(select(T).where(T.c.name == name)).first()
+    return SourceState(name=name) if row is None else _state(row)
+
+
+def all_states(db: Database) -> dict[str, SourceState]:
+    """Every stored source state, by name, in one query."""
+    with db.read() as conn:
+        return {row.name: _state(row) for row in conn.execute(select(T))}
 
 
 def save_state(db: Database, state: SourceState, *, attempt_at: datetime | None = None) -> None:

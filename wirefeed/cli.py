@@ -206,13 +206,15 @@ def sources(click_ctx: click.Context, as_json: bool) -> None:
     """
     if click_ctx.invoked_subcommand is not None:
         return
-    from store.sources import get_state
+    from store.sources import all_states
+    from store.types import SourceState
 
     ctx = click_ctx.find_object(Context)
     assert ctx is not None
+    states = all_states(ctx.db)
     rows = []
     for src in ctx.settings.sources:
-        st = get_state(ctx.db, src.name)
+        st = states.get(src.name) or SourceState(name=src.name)
         rows.append(
             {
                 "name": src.name,
