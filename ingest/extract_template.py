@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
+from urllib.parse import urlsplit
 
 import lxml.html
 from lxml import etree
@@ -22,6 +23,12 @@ MIN_PAGES = 2  # a block must appear on this many other pages of the host to cou
 MIN_CHARS, MAX_CHARS = 20, 400  # shorter blocks are too generic, longer ones are prose
 BLOCK_TAGS = frozenset({"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "dd", "dt"})
 _SPACE = re.compile(r"\s+")
+
+
+def site_of(url: str) -> str:
+    """The site a page belongs to, as a URL prefix: ``https://news.example/``."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}/"
 
 
 def block_key(text: str) -> str | None:

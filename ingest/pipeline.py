@@ -17,7 +17,6 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
 
 from config.settings import Settings, SourceSettings, parse_interval
 from ingest import health
@@ -26,7 +25,7 @@ from ingest.cluster import better_copy, near_match
 from ingest.dedupe import Decision, decide, entry_hash, entry_identity, guid_key, usable_guids
 from ingest.dedupe_near import WINDOW
 from ingest.errors import FetchError, IngestError
-from ingest.extract_template import learn_template, template_keys
+from ingest.extract_template import learn_template, site_of, template_keys
 from ingest.fetcher import Fetcher, host_of
 from ingest.outcome import Item, SourceResult, _Counts, default_owner, to_new_story, utcnow
 from ingest.parse import parse_feed
@@ -353,14 +352,13 @@ class Ingestor:
         return got if isinstance(got, Fetched) else None
 
     def _template(self, url: str) -> frozenset[str]:
-        """The site's template (blocks its other stored pages share), learned once per run."""
-        parts = urlsplit(url)
-        prefix = f"{parts.scheme}://{parts.netloc}/"
-        if prefix not in self._templates:
-            pages = blobs.recent_pages(self.db, prefix, limit=TEMPLATE_PAGES)
-            keys = [template_keys(decode_html(b.data, b.content_type)) for b in pages]
-            self._templates[prefix] = learn_template(keys)
-        return self._templates[prefix]
+        """The site's template (blocks its stored pages share), learned once per run; the page
+        being processed is not stored yet, so only *other* pages count."""
+        site = site_of(url)
+        if site not in self._templates:
+            pages = site_page_keys(self.db, site, limit=TEMPLATE_PAGES)
+            self._templates[site] = learn_template(keys for _digest, keys in pages)
+        return self._templates[site]
 
     def _keep(self, got: Fetched, kind: str, now: datetime) -> str:
         """Store the raw bytes (content-addressed) so that reingest can replay them."""
@@ -412,6 +410,12 @@ def describe(source: str, exc: Exception) -> str:
     if isinstance(exc, StorageError):
         return f"store: {source}: {exc}"
     return f"ingest: {source}: unexpected {type(exc).__name__}: {exc}"
+
+
+def site_page_keys(db: Database, site: str, *, limit: int) -> list[tuple[str, set[str]]]:
+    """``(hash, block keys)`` of a site's most recently stored article pages."""
+    pages = blobs.recent_pages(db, site, limit=limit)
+    return [(b.hash, template_keys(decode_html(b.data, b.content_type))) for b in pages]
 
 
 def ingest(

@@ -11,15 +11,21 @@ import difflib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import urlsplit
 
 from config.settings import Settings
 from ingest.clean import decode_html
 from ingest.dedupe import entry_hash, entry_identity, usable_guids
 from ingest.errors import IngestError
-from ingest.extract_template import learn_template, template_keys
+from ingest.extract_template import learn_template, site_of
 from ingest.parse import parse_feed
-from ingest.pipeline import TEMPLATE_PAGES, SourceResult, ingest, to_new_story, utcnow
+from ingest.pipeline import (
+    TEMPLATE_PAGES,
+    SourceResult,
+    ingest,
+    site_page_keys,
+    to_new_story,
+    utcnow,
+)
 from ingest.process import process_entry
 from ingest.types import RawEntry
 from publish.run import publish_site
@@ -164,14 +170,10 @@ def _site_template(
     db: Database, url: str, own: str, sites: dict[str, list[tuple[str, set[str]]]]
 ) -> frozenset[str]:
     """The site's template as the live pipeline learns it: from its *other* stored pages."""
-    parts = urlsplit(url)
-    prefix = f"{parts.scheme}://{parts.netloc}/"
-    if prefix not in sites:
-        pages = blobs.recent_pages(db, prefix, limit=TEMPLATE_PAGES + 1)
-        sites[prefix] = [
-            (b.hash, template_keys(decode_html(b.data, b.content_type))) for b in pages
-        ]
-    return learn_template(keys for digest, keys in sites[prefix] if digest != own)
+    site = site_of(url)
+    if site not in sites:
+        sites[site] = site_page_keys(db, site, limit=TEMPLATE_PAGES + 1)
+    return learn_template(keys for digest, keys in sites[site] if digest != own)
 
 
 def select_names(settings: Settings, names: Sequence[str]) -> list[str]:
