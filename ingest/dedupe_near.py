@@ -8,7 +8,7 @@ times further apart than ``WINDOW``. When in doubt it does not merge: bodies too
 a score between the thresholds, or copies quoting different numbers (daily template reports) are
 kept apart. ``best_match`` applies it to all candidates of a new story.
 
-``choose_canonical`` and ``should_replace`` pick the copy to publish: source priority first, then
+``should_replace`` picks the copy to publish: source priority first, then
 completeness (length, dateline, agency, byline), then the earliest seen, with hysteresis so that a
 slightly longer copy does not flip the cluster back and forth.
 

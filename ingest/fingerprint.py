@@ -1,8 +1,8 @@
 """Near-duplicate fingerprints and text similarity over word shingles of a story body.
 
-``shingle_set(text)`` reduces a body to the set of 64-bit hashes of its 3-word shingles, after
-normalizing the words (case, punctuation, honorifics such as "Mr.", articles, "percent"/"%")
-and dropping shingles made only of stopwords (they are shared by unrelated stories).
+``shingles_of(words_of(text))`` reduces a body to the set of 64-bit hashes of its 3-word
+shingles, after normalizing the words (case, punctuation, honorifics such as "Mr.", articles,
+"percent"/"%") and dropping shingles made only of stopwords (unrelated stories share them).
 ``fingerprint(text)`` is a one-permutation MinHash of that set: the shingles are split into
 ``BODY_BANDS`` bins by hash and each bin keeps its smallest member; ``LEAD_BANDS`` more bins do
 the same for the lead (first ``LEAD_WORDS`` words), which outlets keep when they cut a story
@@ -68,7 +68,7 @@ def _hash64(value: str) -> int:
 
 
 def shingles_of(words: list[str], size: int = SHINGLE_WORDS) -> frozenset[int]:
-    """``shingle_set`` for words already normalized by ``words_of``."""
+    """64-bit hashes of the ``size``-word shingles (words from ``words_of``) with a content word."""
     if len(words) < size:
         return frozenset([_hash64(" ".join(words))]) if words else frozenset()
     content = [w not in STOPWORDS for w in words]

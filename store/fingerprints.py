@@ -4,10 +4,9 @@
 transaction, so the index can never disagree with the story table; ``find_candidates`` probes
 one index per band (``BAND_COUNT`` look-ups, independent of the number of stored stories), counts
 the bands each stored story shares and drops stories outside the time window;
-``load_candidates`` fetches what the near-duplicate decision needs about them. ``add_relation``
-and ``related_ids`` record stories that are related but not merged. ``missing_fingerprints``
-feeds a backfill after the migration. Plain SQL through SQLAlchemy Core, the same on SQLite and
-PostgreSQL.
+``load_candidates`` fetches what the near-duplicate decision needs about them.
+``add_new_story_relations`` and ``related_ids`` record and read stories that are related but not
+merged. Plain SQL through SQLAlchemy Core, the same on SQLite and PostgreSQL.
 
 This module does not decide whether two stories are the same (``ingest.dedupe_near`` does) and
 does not compute fingerprints.

@@ -80,7 +80,7 @@ def _golden_hits(settings: Settings, case: dict[str, Any]) -> list[list[str]]:
         title=case["title"],
         lead=case["lead"],
         source=case["source"],
-        source_sections=settings.source(case["source"]).sections,
+        source_sections=next(s for s in settings.sources if s.name == case["source"]).sections,
         sections=settings.sections,
         urls=case["urls"],
         tags=case["tags"],
