@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
-from ingest.dedupe_near import Candidate, best_match, copy_of, same_story, should_replace
+from ingest.dedupe_near import Candidate, copy_of, scored_match, should_replace
 from store.types import NearMatch, NewStory, StoredCandidate
 
 MAX_RELATED = 5  # related stories recorded per new story (the closest ones)
@@ -47,12 +47,12 @@ def near_match(
             )
             for r in rows
         }
-        best, related = best_match(new, list(known.values()))
+        best, related = scored_match(new, list(known.values()))
         if best is not None and best.story_id is not None:
             held = next(r for r in rows if r.story_id == best.story_id)
             return NearMatch(story_id=best.story_id, replace=prefer(held))
         scored = sorted(
-            ((c.story_id, same_story(new, c).score) for c in related if c.story_id),
+            ((c.story_id, score) for c, score in related if c.story_id),
             key=lambda pair: -pair[1],
         )
         return NearMatch(related=tuple(scored[:MAX_RELATED]))

@@ -109,14 +109,22 @@ def best_match(
     new: Candidate, candidates: Sequence[Candidate]
 ) -> tuple[Candidate | None, tuple[Candidate, ...]]:
     """The candidate ``new`` is a copy of (highest score), and the ones it is only related to."""
+    best, related = scored_match(new, candidates)
+    return best, tuple(cand for cand, _score in related)
+
+
+def scored_match(
+    new: Candidate, candidates: Sequence[Candidate]
+) -> tuple[Candidate | None, tuple[tuple[Candidate, float], ...]]:
+    """``best_match`` with the score of each related candidate (each pair is judged once)."""
     best: tuple[float, Candidate] | None = None
-    related: list[Candidate] = []
+    related: list[tuple[Candidate, float]] = []
     for cand in candidates:
         verdict = same_story(new, cand)
         if verdict.same and (best is None or verdict.score > best[0]):
             best = (verdict.score, cand)
         elif verdict.related:
-            related.append(cand)
+            related.append((cand, verdict.score))
     return (best[1] if best else None), tuple(related)
 
 

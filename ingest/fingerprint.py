@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import re
 import zlib
+from collections import OrderedDict
 from dataclasses import dataclass
-from functools import lru_cache
 
 SHINGLE_WORDS = 3
 BODY_BANDS = 4
@@ -110,12 +110,16 @@ def bands_of(shingles: frozenset[int], bands: int) -> tuple[int | None, ...]:
 
 def fingerprint(text: str) -> Fingerprint:
     """The fingerprint of a story body (plain text, as stored in ``body_text``)."""
-    words = words_of(text)
-    if len(words) < MIN_WORDS:
-        return Fingerprint(bands=(None,) * BANDS, words=len(words))
-    body = bands_of(shingles_of(words), BODY_BANDS)
-    lead = bands_of(shingles_of(words[:LEAD_WORDS]), LEAD_BANDS)
-    return Fingerprint(bands=body + lead, words=len(words))
+    return fingerprint_of(analyse(text))
+
+
+def fingerprint_of(analysis: Analysis) -> Fingerprint:
+    """The fingerprint from a text's analysis (the same shingles ``similarity`` compares)."""
+    if analysis.words < MIN_WORDS:
+        return Fingerprint(bands=(None,) * BANDS, words=analysis.words)
+    body = bands_of(analysis.shingles, BODY_BANDS)
+    lead = bands_of(analysis.lead, LEAD_BANDS)
+    return Fingerprint(bands=body + lead, words=analysis.words)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +141,9 @@ def numbers_of(text: str) -> frozenset[str]:
 
 
 @dataclass(frozen=True, slots=True)
-class _Analysis:
+class Analysis:
+    """Everything ``similarity`` and ``fingerprint`` need of one text."""
+
     words: int
     shingles: frozenset[int]
     lead: frozenset[int]
@@ -145,22 +151,39 @@ class _Analysis:
     content: frozenset[str]
 
 
-@lru_cache(maxsize=512)  # recent texts only: candidates recur within a run
-def _analyse(text: str) -> _Analysis:
-    """Everything ``similarity`` needs of one text, computed once per text (candidates recur)."""
+_RECENT: OrderedDict[str, Analysis] = OrderedDict()
+RECENT_TEXTS = 512  # analyses kept: candidates recur within a run
+
+
+def analyse(text: str) -> Analysis:
+    """The analysis of ``text``, computed once while it is among the recent texts."""
+    found = _RECENT.get(text)
+    if found is not None:
+        _RECENT.move_to_end(text)
+        return found
     words = words_of(text)
-    return _Analysis(
+    analysis = Analysis(
         words=len(words),
         shingles=shingles_of(words),
         lead=shingles_of(words[:LEAD_WORDS]),
         numbers=numbers_of(text),
         content=frozenset(w for w in words if w not in STOPWORDS and len(w) > 2),
     )
+    remember(text, analysis)
+    return analysis
+
+
+def remember(text: str, analysis: Analysis) -> None:
+    """Keep an analysis made elsewhere (a worker process analysed the new story's body)."""
+    _RECENT[text] = analysis
+    _RECENT.move_to_end(text)
+    while len(_RECENT) > RECENT_TEXTS:
+        _RECENT.popitem(last=False)
 
 
 def similarity(a: str, b: str) -> Similarity:
     """The confirming score of two bodies, computed on the texts themselves."""
-    x, y = _analyse(a), _analyse(b)
+    x, y = analyse(a), analyse(b)
     sa, sb = x.shingles, y.shingles
     if not sa or not sb:
         return Similarity(0.0, 0.0, 0.0, 0.0, 0.0)
@@ -177,4 +200,4 @@ def similarity(a: str, b: str) -> Similarity:
 
 def word_count(text: str) -> int:
     """The number of normalized words of ``text`` (cached with the rest of its analysis)."""
-    return _analyse(text).words
+    return analyse(text).words

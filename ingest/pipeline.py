@@ -20,27 +20,39 @@ from typing import Any, TypeVar
 
 from config.settings import Settings, SourceSettings, parse_interval
 from ingest import health
-from ingest.clean import decode_html
+from ingest.batching import Batcher
 from ingest.cluster import better_copy, near_match
 from ingest.dedupe import Decision, decide, entry_hash, entry_identity, guid_key, usable_guids
 from ingest.dedupe_near import WINDOW
 from ingest.errors import FetchError, IngestError
-from ingest.extract_template import learn_template, site_of, template_keys
+from ingest.extract_template import learn_template, site_of
 from ingest.fetcher import Fetcher, host_of
+from ingest.fingerprint import remember
 from ingest.outcome import Item, SourceResult, _Counts, default_owner, to_new_story, utcnow
 from ingest.parse import parse_feed
+from ingest.pipeline_store import (
+    keep,
+    known_item,
+    record_error,
+    record_success,
+    site_page_keys,
+    stored_page,
+    update_story,
+    write_stories,
+)
 from ingest.process import needs_page
-from ingest.revisions import classify_revision, may_record
 from ingest.robots import RobotsCache
 from ingest.types import Fetched, NotModified, ParsedFeed, RawEntry
 from ingest.urls import url_key
 from ingest.workers import MIN_TASKS, Processed, make_pool, process_item, worker_count
-from store import blobs, revisions, sources, stories
+from store import sources
+from store.batch import PageBlob, StoryWrite
 from store.db import Database
 from store.errors import StorageError
-from store.types import NewStory, SourceState
+from store.stories import Added
+from store.types import SourceState
 
-__all__ = ["Ingestor", "SourceResult", "ingest", "to_new_story", "utcnow"]
+__all__ = ["Ingestor", "SourceResult", "ingest", "site_page_keys", "to_new_story", "utcnow"]
 
 log = logging.getLogger("wirefeed.ingest")
 Clock = Callable[[], datetime]
@@ -73,6 +85,9 @@ class Ingestor:
         self.priorities = {s.name: s.priority for s in settings.sources}
         self._slots = asyncio.Semaphore(ITEMS_IN_FLIGHT)
         self._templates: dict[str, frozenset[str]] = {}
+        self._writes: Batcher[StoryWrite, Added] = Batcher(
+            functools.partial(write_stories, self.db)
+        )
 
     async def run(
         self, names: Sequence[str] | None = None, *, force: bool = False, only_due: bool = False
@@ -164,7 +179,7 @@ class Ingestor:
     async def _entries(
         self, fetcher: Fetcher, src: SourceSettings, got: Fetched, now: datetime
     ) -> tuple[ParsedFeed, _Counts]:
-        feed_blob = self._keep(got, "feed", now)
+        feed_blob = keep(self.db, got, "feed", now)
         try:
             feed = await self._offload(
                 parse_feed,
@@ -190,14 +205,7 @@ class Ingestor:
         src = item.source
         guid = entry_identity(entry)
         try:
-            known = stories.find_known(
-                self.db,
-                source=src.name,
-                guid=guid,
-                url_key=url_key(entry.link),
-                body_hash=None,
-                guid_key=guid_key(guid),
-            )
+            known = known_item(self.db, src.name, guid, url_key(entry.link), guid_key(guid))
             new_hash = entry_hash(entry)
             decision = decide(
                 known_story=known.story_id if known else None,
@@ -229,7 +237,7 @@ class Ingestor:
             if decision.action == "insert" and needs_page(entry, src.full_text):
                 page = await self._page(fetcher, src, entry, now, counts)
             elif decision.action == "update" and decision.story_id is not None:
-                page = self._stored_page(decision.story_id)
+                page = stored_page(self.db, decision.story_id)
             done = await self._process(
                 entry,
                 {
@@ -243,17 +251,9 @@ class Ingestor:
                 },
                 page,
             )
-            if page is not None and done.page is not None:  # before the story that refers to it
-                blobs.put_blob(
-                    self.db,
-                    page.body,
-                    kind="page",
-                    url=page.final_url,
-                    content_type=page.content_type,
-                    now=now,
-                    packed=done.page,
-                )
             draft = done.draft
+            if done.analysis is not None:  # the near-duplicate check compares it: no redo here
+                remember(draft.body.text, done.analysis)
             counts.problems.extend(f"{entry.link or guid}: {w}" for w in draft.warnings)
             story = to_new_story(
                 draft,
@@ -262,14 +262,19 @@ class Ingestor:
                 fingerprint=done.fingerprint,
             )
             if decision.action == "update" and decision.story_id is not None:
-                return self._update(src, decision.story_id, story, now, counts)
-            added = stories.add_story(
-                self.db,
-                story,
-                now=now,
-                near=near_match(story, self.priorities),
-                prefer=better_copy(story, self.priorities),
-                window=WINDOW,
+                return update_story(self.db, src, decision.story_id, story, now, counts)
+            kept = None
+            if page is not None and done.page is not None:  # stored before the story
+                kept = PageBlob(page.body, page.final_url, page.content_type, done.page)
+            added = await self._writes.submit(
+                StoryWrite(
+                    story,
+                    now,
+                    near=near_match(story, self.priorities),
+                    prefer=better_copy(story, self.priorities),
+                    window=WINDOW,
+                    page=kept,
+                )
             )
         except Exception as exc:  # one bad item never aborts its source
             return self._failed(src, entry, guid, exc, counts)
@@ -300,39 +305,6 @@ class Ingestor:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self.pool, functools.partial(fn, *args, **kwargs))
 
-    def _update(
-        self, src: SourceSettings, story_id: int, story: NewStory, now: datetime, counts: _Counts
-    ) -> str:
-        """A known item whose feed entry changed: classify, cap, record, apply."""
-        old = stories.get_story(self.db, story_id)
-        if old is None or old.source != src.name:  # an alias of another outlet's story
-            stories.touch_item(
-                self.db, source=src.name, guid=story.guid, entry_hash=story.entry_hash
-            )
-            return "unchanged"
-        rev = classify_revision(old.title, old.body_text, story.title, story.body_text)
-        if rev.kind == "cosmetic":
-            stories.update_story(self.db, story_id, story, now=now, revision=False)
-            return "unchanged"
-        recent = revisions.recent_times(self.db, story_id, now=now, within=timedelta(hours=24))
-        if not may_record(recent, now):
-            counts.problems.append(f"{story.url}: revision cap reached; change not applied")
-            stories.touch_item(
-                self.db, source=src.name, guid=story.guid, entry_hash=story.entry_hash
-            )
-            return "unchanged"
-        revisions.add_revision(
-            self.db,
-            story_id,
-            seen_at=now,
-            kind=rev.kind,
-            title=old.title,
-            body=old.body_text,
-            diff=rev.diff,
-        )
-        stories.update_story(self.db, story_id, story, now=now, revision=rev.bumps_updated)
-        return "updated"
-
     async def _page(
         self,
         fetcher: Fetcher,
@@ -360,22 +332,6 @@ class Ingestor:
             self._templates[site] = learn_template(keys for _digest, keys in pages)
         return self._templates[site]
 
-    def _keep(self, got: Fetched, kind: str, now: datetime) -> str:
-        """Store the raw bytes (content-addressed) so that reingest can replay them."""
-        return blobs.put_blob(
-            self.db, got.body, kind=kind, url=got.final_url, content_type=got.content_type, now=now
-        )
-
-    def _stored_page(self, story_id: int) -> Fetched | None:
-        """The article page a stored story was extracted from, as it was fetched."""
-        details = stories.story_details(self.db, story_id) or {}
-        digest = details.get("page_blob")
-        blob = blobs.get_blob(self.db, str(digest)) if digest else None
-        if blob is None:
-            return None
-        url = blob.url or ""
-        return Fetched(url, url, 200, blob.data, content_type=blob.content_type)
-
     def _record_success(
         self,
         src: SourceSettings,
@@ -385,20 +341,12 @@ class Ingestor:
         now: datetime,
         requested: str,
     ) -> None:
-        sources.save_state(
-            self.db, health.on_success(state, src, got, feed, now, requested), attempt_at=now
-        )
+        record_success(self.db, src, state, got, feed, now, requested)
 
     def _record_error(
         self, src: SourceSettings, state: SourceState, exc: Exception, now: datetime
     ) -> None:
-        new = health.on_error(state, src, exc, now)
-        if new.health != state.health:
-            log.warning("%s: health %s -> %s (%s)", src.name, state.health, new.health, exc)
-        try:
-            sources.save_state(self.db, new, attempt_at=now)
-        except StorageError as store_exc:
-            log.error("%s: could not record the error: %s", src.name, store_exc)
+        record_error(self.db, src, state, exc, now)
 
 
 def describe(source: str, exc: Exception) -> str:
@@ -410,12 +358,6 @@ def describe(source: str, exc: Exception) -> str:
     if isinstance(exc, StorageError):
         return f"store: {source}: {exc}"
     return f"ingest: {source}: unexpected {type(exc).__name__}: {exc}"
-
-
-def site_page_keys(db: Database, site: str, *, limit: int) -> list[tuple[str, set[str]]]:
-    """``(hash, block keys)`` of a site's most recently stored article pages."""
-    pages = blobs.recent_pages(db, site, limit=limit)
-    return [(b.hash, template_keys(decode_html(b.data, b.content_type))) for b in pages]
 
 
 def ingest(

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ingest.clean import decode_html
-from ingest.fingerprint import Fingerprint, fingerprint
+from ingest.fingerprint import Analysis, Fingerprint, analyse, fingerprint_of
 from ingest.process import process_entry
 from ingest.types import Fetched, RawEntry, StoryDraft
 
@@ -26,11 +26,13 @@ MIN_TASKS = 24  # fewer items than this are processed in-process
 
 @dataclass(frozen=True, slots=True)
 class Processed:
-    """What a worker returns: the draft, its fingerprint, and the page packed for storage."""
+    """What a worker returns: the draft, its fingerprint and text analysis (the main process
+    compares it with stored candidates), and the page packed for storage."""
 
     draft: StoryDraft
     fingerprint: Fingerprint
     page: tuple[str, bytes] | None = None  # (hash, compressed bytes) of the raw page
+    analysis: Analysis | None = None
 
 
 def process_item(entry: RawEntry, kwargs: dict[str, Any], page: Fetched | None) -> Processed:
@@ -46,7 +48,8 @@ def process_item(entry: RawEntry, kwargs: dict[str, Any], page: Fetched | None) 
             "page_blob": digest,
         }
     draft = process_entry(entry, **kwargs)
-    return Processed(draft, fingerprint(draft.body.text), packed)
+    analysis = analyse(draft.body.text)
+    return Processed(draft, fingerprint_of(analysis), packed, analysis)
 
 
 def worker_count(configured: int) -> int:

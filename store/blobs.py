@@ -10,12 +10,13 @@ import hashlib
 import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Connection, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from store.db import Database
-from store.errors import StorageError
 from store.models import BlobRow
 
 B = BlobRow.__table__  # type: ignore[attr-defined]
@@ -54,10 +55,25 @@ def put_blob(
 
     ``packed`` is ``(hash, compressed bytes)`` when a worker process computed them already.
     """
+    with db.begin() as conn:
+        return put_blob_in(
+            conn, data, kind=kind, url=url, content_type=content_type, now=now, packed=packed
+        )
+
+
+def put_blob_in(
+    conn: Connection,
+    data: bytes,
+    *,
+    kind: str,
+    url: str | None,
+    content_type: str | None,
+    now: datetime,
+    packed: tuple[str, bytes] | None = None,
+) -> str:
+    """``put_blob`` inside the caller's write transaction: one statement, a no-op when the
+    bytes are stored already (by anyone, even a concurrent writer)."""
     digest = packed[0] if packed else blob_hash(data)
-    with db.read() as conn:
-        if conn.execute(select(B.c.hash).where(B.c.hash == digest)).first():
-            return digest
     row = {
         "hash": digest,
         "kind": kind,
@@ -67,12 +83,16 @@ def put_blob(
         "size": len(data),
         "data": packed[1] if packed else pack(data),
     }
-    try:
-        with db.begin() as conn:
-            conn.execute(B.insert().values(**row))
-    except StorageError as exc:
-        if not isinstance(exc.__cause__, IntegrityError):  # someone stored it meanwhile: fine
-            raise
+    dialect = conn.dialect.name
+    if dialect == "postgresql":
+        statement: Any = pg_insert(B).values(**row).on_conflict_do_nothing(index_elements=["hash"])
+    elif dialect == "sqlite":
+        statement = sqlite_insert(B).values(**row).on_conflict_do_nothing(index_elements=["hash"])
+    else:  # pragma: no cover - the two supported databases are above
+        if conn.execute(select(B.c.hash).where(B.c.hash == digest)).first():
+            return digest
+        statement = B.insert().values(**row)
+    conn.execute(statement)
     return digest
 
 

@@ -52,9 +52,12 @@ def add_fingerprint(
     *,
     words: int,
     published: datetime | None,
+    replace: bool = True,
 ) -> None:
-    """Store (or replace) the fingerprint of ``story_id`` inside the caller's transaction."""
-    conn.execute(_DELETE, {"story_id": story_id})
+    """Store (or replace) the fingerprint of ``story_id`` inside the caller's transaction;
+    ``replace=False`` for a story inserted in this transaction (it has none yet)."""
+    if replace:
+        conn.execute(_DELETE, {"story_id": story_id})
     conn.execute(_INSERT, _row(story_id, bands, words, published))
 
 

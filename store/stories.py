@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, delete, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, delete, insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from store import fingerprints
@@ -29,6 +29,7 @@ from store.types import Known, NearMatch, NewStory, SectionAssignment, StoredCan
 __all__ = [
     "Added",
     "add_story",
+    "add_story_in",
     "count_stories",
     "find_known",
     "get_story",
@@ -66,18 +67,24 @@ def find_known(
         return _find_known(conn, source, guid, url_key, body_hash, guid_key)
 
 
-# The look-ups of every item, built once: SQLAlchemy then skips building and keying them again.
-_BY_ITEM = select(I.c.story_id, I.c.entry_hash).where(
-    I.c.source == bindparam("source"), I.c.guid == bindparam("guid")
+# The exact look-ups of an item, in order of precedence, as one statement: a new item (the
+# common case) misses all five, and one round trip costs less than five. Each branch is an
+# index probe; the subqueries keep one row each.
+_KNOWN = text(
+    "SELECT pri, sid, entry_hash FROM ("
+    " SELECT * FROM (SELECT 1 AS pri, story_id AS sid, entry_hash FROM story_item"
+    "  WHERE source = :source AND guid = :guid LIMIT 1) AS k1"
+    " UNION ALL SELECT * FROM (SELECT 2, story_id, entry_hash FROM story_item"
+    "  WHERE source = :source AND guid_key = :gkey LIMIT 1) AS k2"
+    " UNION ALL SELECT * FROM (SELECT 3, id, CAST(NULL AS VARCHAR) FROM story"
+    "  WHERE url_key = :ukey LIMIT 1) AS k3"
+    " UNION ALL SELECT * FROM (SELECT 4, story_id, CAST(NULL AS VARCHAR) FROM story_item"
+    "  WHERE url_key = :ukey LIMIT 1) AS k4"
+    " UNION ALL SELECT * FROM (SELECT 5, id, CAST(NULL AS VARCHAR) FROM story"
+    "  WHERE body_hash = :bhash LIMIT 1) AS k5"
+    ") AS known ORDER BY pri LIMIT 1"
 )
-_BY_GUID_KEY = (
-    select(I.c.story_id, I.c.entry_hash)
-    .where(I.c.source == bindparam("source"), I.c.guid_key == bindparam("key"))
-    .limit(1)
-)
-_BY_URL = select(S.c.id).where(S.c.url_key == bindparam("key"))
-_BY_ITEM_URL = select(I.c.story_id).where(I.c.url_key == bindparam("key")).limit(1)
-_BY_HASH = select(S.c.id).where(S.c.body_hash == bindparam("hash"))
+_VIA = {1: "item", 2: "item", 3: "url", 4: "url", 5: "hash"}
 
 
 def _find_known(
@@ -88,22 +95,23 @@ def _find_known(
     body_hash: str | None,
     guid_key: str | None = None,
 ) -> Known | None:
-    row = conn.execute(_BY_ITEM, {"source": source, "guid": guid}).first()
-    if row is None and guid_key:  # the same item under a migrated GUID (http->https, new host)
-        row = conn.execute(_BY_GUID_KEY, {"source": source, "key": guid_key}).first()
-    if row:
-        return Known(story_id=row.story_id, via="item", entry_hash=row.entry_hash)
-    if url_key:
-        sid = conn.execute(_BY_URL, {"key": url_key}).scalar()
-        if sid is None:
-            sid = conn.execute(_BY_ITEM_URL, {"key": url_key}).scalar()
-        if sid is not None:
-            return Known(story_id=sid, via="url")
-    if body_hash:
-        sid = conn.execute(_BY_HASH, {"hash": body_hash}).scalar()
-        if sid is not None:
-            return Known(story_id=sid, via="hash")
-    return None
+    """Item (source+GUID, then the migrated GUID key), URL key, body hash: the first that hits."""
+    row = conn.execute(
+        _KNOWN,
+        {
+            "source": source,
+            "guid": guid,
+            "gkey": guid_key or None,  # the same item under a migrated GUID (http->https...)
+            "ukey": url_key or None,
+            "bhash": body_hash or None,
+        },
+    ).first()
+    if row is None:
+        return None
+    via = _VIA[int(row.pri)]
+    return Known(
+        story_id=int(row.sid), via=via, entry_hash=row.entry_hash if via == "item" else None
+    )
 
 
 def add_story(
@@ -117,48 +125,65 @@ def add_story(
 ) -> Added:
     """Insert a new story, or record it as another outlet's copy of the one already stored.
 
+    ``add_story_in`` in a transaction of its own, tried again when a concurrent writer won a
+    unique index in between (the retry then finds the winner's story).
+    """
+    for _attempt in range(3):
+        try:
+            with db.begin() as conn:
+                return add_story_in(conn, story, now=now, near=near, prefer=prefer, window=window)
+        except Exception as exc:  # a concurrent writer won a unique index: look again
+            if not _is_integrity(exc):
+                raise
+    raise StorageError(f"could not store {story.source} {story.guid}: unique keys kept conflicting")
+
+
+def add_story_in(
+    conn: Connection,
+    story: NewStory,
+    *,
+    now: datetime,
+    near: Callable[[Sequence[StoredCandidate]], NearMatch] | None = None,
+    prefer: Callable[[StoredCandidate], bool] | None = None,
+    window: timedelta | None = None,
+) -> Added:
+    """``add_story`` inside the caller's write transaction (``store.batch`` puts many in one).
+
     Exact keys first (item, migrated GUID, URL, body hash); then the stories sharing a
     fingerprint band (published within ``window``) go to ``near``, the caller's pure
     near-duplicate decision, inside the same write transaction, so two writers cannot both store
     one story. A copy that is better (``near``'s verdict, or ``prefer(stored)`` for an exact
     duplicate) becomes the published one; the other stays listed in ``also_at``.
     """
-    for _attempt in range(3):
-        try:
-            with db.begin() as conn:
-                known = _find_known(
-                    conn, story.source, story.guid, story.url_key, story.body_hash, story.guid_key
-                )
-                if known is not None and known.via == "url" and _rekey(conn, story):
-                    return Added(known.story_id, created=False, via="item")
-                if known is not None:
-                    if known.via != "item":
-                        _add_item(conn, known.story_id, story, now)
-                        held = fingerprints.load_candidates(conn, [(known.story_id, 0)])
-                        if prefer is not None and held and prefer(held[0]):
-                            _make_canonical(conn, known.story_id, story)
-                    return Added(known.story_id, created=False, via=known.via)
-                match = NearMatch()
-                if near is not None and story.fingerprint is not None:
-                    found = fingerprints.find_candidates(
-                        conn, story.fingerprint, published=story.published or now, window=window
-                    )
-                    match = near(fingerprints.load_candidates(conn, found))
-                if match.story_id is not None:
-                    _add_item(conn, match.story_id, story, now)
-                    if match.replace:
-                        _make_canonical(conn, match.story_id, story)
-                    return Added(match.story_id, created=False, via="near")
-                story_id = _insert_story(conn, story, now)
-                _add_item(conn, story_id, story, now)
-                _set_sections(conn, story_id, story.sections, new=True)
-                _index(conn, story_id, story, new=True)
-                fingerprints.add_new_story_relations(conn, story_id, match.related)
-                return Added(story_id, created=True)
-        except Exception as exc:  # a concurrent writer won a unique index: look again
-            if not _is_integrity(exc):
-                raise
-    raise StorageError(f"could not store {story.source} {story.guid}: unique keys kept conflicting")
+    known = _find_known(
+        conn, story.source, story.guid, story.url_key, story.body_hash, story.guid_key
+    )
+    if known is not None and known.via == "url" and _rekey(conn, story):
+        return Added(known.story_id, created=False, via="item")
+    if known is not None:
+        if known.via != "item":
+            _add_item(conn, known.story_id, story, now)
+            held = fingerprints.load_candidates(conn, [(known.story_id, 0)])
+            if prefer is not None and held and prefer(held[0]):
+                _make_canonical(conn, known.story_id, story)
+        return Added(known.story_id, created=False, via=known.via)
+    match = NearMatch()
+    if near is not None and story.fingerprint is not None:
+        found = fingerprints.find_candidates(
+            conn, story.fingerprint, published=story.published or now, window=window
+        )
+        match = near(fingerprints.load_candidates(conn, found))
+    if match.story_id is not None:
+        _add_item(conn, match.story_id, story, now)
+        if match.replace:
+            _make_canonical(conn, match.story_id, story)
+        return Added(match.story_id, created=False, via="near")
+    story_id, story_date = _insert_story(conn, story, now)
+    _add_item(conn, story_id, story, now)
+    _set_sections(conn, story_id, story.sections, new_date=story_date)
+    _index(conn, story_id, story, new=True)
+    fingerprints.add_new_story_relations(conn, story_id, match.related)
+    return Added(story_id, created=True)
 
 
 def _is_integrity(exc: BaseException) -> bool:
@@ -170,6 +195,10 @@ def _is_integrity(exc: BaseException) -> bool:
     return False
 
 
+# Built once: executing a prebuilt statement skips building and keying it again per story.
+_INSERT_STORY = insert(S)
+_INSERT_ITEM = insert(I)
+_INSERT_SECTION = insert(SEC)
 _SLUG_TAKEN = select(S.c.id).where(S.c.slug == bindparam("slug")).limit(1)
 
 
@@ -190,7 +219,8 @@ def _unique_slug(conn: Connection, title: str) -> str:
     return with_suffix(base, n)
 
 
-def _insert_story(conn: Connection, s: NewStory, now: datetime) -> int:
+def _insert_story(conn: Connection, s: NewStory, now: datetime) -> tuple[int, datetime]:
+    """Insert the story row; returns its id and its ``story_date``."""
     values = {
         "source": s.source,
         "guid": s.guid,
@@ -218,7 +248,8 @@ def _insert_story(conn: Connection, s: NewStory, now: datetime) -> int:
         "feed_blob": s.feed_blob,
         "page_blob": s.page_blob,
     }
-    return int(conn.execute(insert(S).values(**values)).inserted_primary_key[0])
+    story_id = int(conn.execute(_INSERT_STORY, values).inserted_primary_key[0])
+    return story_id, values["story_date"]
 
 
 def _rekey(conn: Connection, s: NewStory) -> bool:
@@ -242,28 +273,34 @@ def _rekey(conn: Connection, s: NewStory) -> bool:
 
 def _add_item(conn: Connection, story_id: int, s: NewStory, now: datetime) -> None:
     conn.execute(
-        insert(I).values(
-            story_id=story_id,
-            source=s.source,
-            guid=s.guid,
-            guid_key=s.guid_key,
-            url=s.url,
-            url_key=s.url_key,
-            title=s.title,
-            entry_hash=s.entry_hash,
-            first_seen=_utc(now),
-        )
+        _INSERT_ITEM,
+        {
+            "story_id": story_id,
+            "source": s.source,
+            "guid": s.guid,
+            "guid_key": s.guid_key,
+            "url": s.url,
+            "url_key": s.url_key,
+            "title": s.title,
+            "entry_hash": s.entry_hash,
+            "first_seen": _utc(now),
+        },
     )
 
 
 def _index(conn: Connection, story_id: int, s: NewStory, *, new: bool = False) -> None:
     """(Re)write the story's near-duplicate fingerprint, if it has one."""
     if s.fingerprint is None:
+        if not new:
+            fingerprints.remove_fingerprint(conn, story_id)
         return
-    if not new:
-        fingerprints.remove_fingerprint(conn, story_id)
     fingerprints.add_fingerprint(
-        conn, story_id, s.fingerprint, words=s.fingerprint_words, published=s.published
+        conn,
+        story_id,
+        s.fingerprint,
+        words=s.fingerprint_words,
+        published=s.published,
+        replace=not new,
     )
 
 
@@ -319,11 +356,19 @@ _STORY_DATE = select(S.c.story_date).where(S.c.id == bindparam("id"))
 
 
 def _set_sections(
-    conn: Connection, story_id: int, sections: Iterable[SectionAssignment], *, new: bool = False
+    conn: Connection,
+    story_id: int,
+    sections: Iterable[SectionAssignment],
+    *,
+    new_date: datetime | None = None,
 ) -> None:
-    if not new:
+    """Replace the story's section rows; ``new_date`` is a just-inserted story's date (it has
+    no rows yet, and its date need not be read back)."""
+    if new_date is None:
         conn.execute(delete(SEC).where(SEC.c.story_id == story_id))
-    date = conn.execute(_STORY_DATE, {"id": story_id}).scalar()
+        date = conn.execute(_STORY_DATE, {"id": story_id}).scalar()
+    else:
+        date = new_date
     rows = [
         {
             "story_id": story_id,
@@ -335,7 +380,7 @@ def _set_sections(
         for a in {a.section: a for a in sections}.values()
     ]
     if rows:
-        conn.execute(insert(SEC), rows)
+        conn.execute(_INSERT_SECTION, rows)
 
 
 def update_story(
