@@ -5,15 +5,18 @@ service (169.254.169.254), a database on localhost or an intranet. For every con
 client opens (hence on every redirect hop) the guard checks the addresses the name resolves to
 before connecting (a refused destination gets no packet), then the address actually reached
 (so a name that re-resolves to 127.0.0.1 in between gains nothing). Operators allow their own
-private hosts with ``[fetch] allow_hosts`` (``host``, ``host:port`` or a CIDR). This module does
-not fetch anything itself; it plugs into the client's network layer.
+private hosts with ``[fetch] allow_hosts`` (``host``, ``host:port`` or a CIDR). The streams it
+returns also answer the pool's keep-alive check without a system call per attribute. This
+module does not fetch anything itself; it plugs into the client's network layer.
 """
 
 from __future__ import annotations
 
 import asyncio
 import ipaddress
+import select
 import socket
+import ssl
 from collections.abc import Iterable
 from typing import Any
 
@@ -75,7 +78,7 @@ class _GuardedBackend(httpcore.AsyncNetworkBackend):
         except httpcore.ConnectError:
             await stream.aclose()
             raise
-        return stream
+        return _Stream(stream)
 
     def _check(self, host: str, port: int, address: IP) -> None:
         reason = why_blocked(address)
@@ -91,6 +94,53 @@ class _GuardedBackend(httpcore.AsyncNetworkBackend):
 
     async def sleep(self, seconds: float) -> None:
         await self.inner.sleep(seconds)
+
+
+class _Stream(httpcore.AsyncNetworkStream):
+    """A connection's stream that answers the pool's "is it still usable?" question cheaply.
+
+    The connection pool asks every idle connection whether its socket turned readable (the
+    server closed it) each time it hands out a connection; the default stream rebuilds its whole
+    attribute table (a ``getpeername`` system call included) to find the socket every time.
+    This one keeps the socket and polls it directly; everything else goes to the real stream.
+    """
+
+    def __init__(self, inner: httpcore.AsyncNetworkStream) -> None:
+        self._inner = inner
+        self._socket: socket.socket | None = inner.get_extra_info("socket")
+
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return await self._inner.read(max_bytes, timeout)
+
+    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        await self._inner.write(buffer, timeout)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+    async def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        return _Stream(await self._inner.start_tls(ssl_context, server_hostname, timeout))
+
+    def get_extra_info(self, info: str) -> Any:
+        if info == "socket" and self._socket is not None:
+            return self._socket
+        if info == "is_readable" and self._socket is not None:
+            return _readable(self._socket)
+        return self._inner.get_extra_info(info)
+
+
+def _readable(sock: socket.socket) -> bool:
+    """True when reading would not block: data, or the peer closed (or the socket is gone)."""
+    if sock.fileno() < 0:
+        return True
+    poller = select.poll()
+    poller.register(sock, select.POLLIN)
+    return bool(poller.poll(0))
 
 
 async def _resolve(host: str, port: int) -> set[IP]:
