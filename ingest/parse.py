@@ -57,6 +57,7 @@ from ingest.jsonfeed import (
     unique,
     web_url,
 )
+from ingest.parse_xml import read_fast
 from ingest.types import ParsedFeed, RawEntry
 
 _ENTITY_DECL = re.compile(rb"""<!ENTITY(?:[^>"']|"[^"]*"|'[^']*')*>""")
@@ -84,6 +85,7 @@ def parse_feed(
     *,
     now: datetime | None = None,
     max_items: int = MAX_ITEMS,
+    fast: bool = True,
 ) -> ParsedFeed:
     """Parse feed ``body`` fetched from ``url``; ``now`` (optional) bounds future dates.
 
@@ -97,8 +99,21 @@ def parse_feed(
     if stripped[:1] in (b"{", b"[") or (media in _JSON_TYPES and stripped[:1] != b"<"):
         return _parse_json(body, url, now, max_items)
     body, total = _first_items(_without_entity_declarations(body), max_items)
-    feed = _parse_xml(body, url, content_type, now)
+    feed = _parse_xml(body, url, content_type, now, fast)
     return _noting_cut(feed, total, max_items) if total else feed
+
+
+def parse_feed_feedparser(
+    body: bytes,
+    url: str,
+    content_type: str | None = None,
+    *,
+    now: datetime | None = None,
+    max_items: int = MAX_ITEMS,
+) -> ParsedFeed:
+    """``parse_feed`` with XML always read by feedparser: the reference that the lxml fast path
+    (``ingest.parse_xml``) must match, for tests and ``bench/parse.py``."""
+    return parse_feed(body, url, content_type, now=now, max_items=max_items, fast=False)
 
 
 def _parse_json(body: bytes, url: str, now: datetime | None, max_items: int) -> ParsedFeed:
@@ -169,30 +184,20 @@ def _without_entity_declarations(body: bytes) -> bytes:
     return body
 
 
-def _parse_xml(body: bytes, url: str, content_type: str | None, now: datetime | None) -> ParsedFeed:
-    # Without a content type feedparser decodes undeclared XML as ISO-8859-1, not UTF-8.
-    headers = {"content-location": url, "content-type": content_type or "application/xml"}
-    try:
-        result = feedparser.parse(
-            io.BytesIO(_without_bad_char_refs(body)),
-            response_headers=headers,
-            sanitize_html=False,
-            resolve_relative_uris=True,
-        )
-    except Exception as exc:  # feedparser's lenient parser has raised on hostile bytes before
-        raise ParseError(f"unreadable feed ({type(exc).__name__}: {exc})") from exc
-    feed = result.get("feed", {})
-    title = _plain(feed, "title")
-    link = feed.get("link") or None
-    if not result.entries and not (result.get("version") and (title or link)):
-        raise ParseError(_not_a_feed_reason(body, result))
+def _parse_xml(
+    body: bytes, url: str, content_type: str | None, now: datetime | None, fast: bool
+) -> ParsedFeed:
+    body = _without_bad_char_refs(body)
+    read = read_fast(body, url, content_type) if fast else None
+    if read is None:
+        read = _read_feedparser(body, url, content_type)
+    version, feed, raw_entries = read
     feed_rights = _plain(feed, "rights")
     # Atom (RFC 4287 4.2.1): an entry without authors has the feed's. RSS states no such rule.
-    atom = str(result.get("version", "")).startswith("atom")
-    feed_authors = _authors(feed) if atom else ()
+    feed_authors = _authors(feed) if version.startswith("atom") else ()
     entries: list[RawEntry] = []
     skipped: list[str] = []
-    for number, raw in enumerate(result.entries, start=1):
+    for number, raw in enumerate(raw_entries, start=1):
         try:
             entry = _entry(raw, feed_rights, feed_authors, now)
         except Exception as exc:  # one bad entry never aborts its feed
@@ -203,14 +208,36 @@ def _parse_xml(body: bytes, url: str, content_type: str | None, now: datetime | 
             continue
         entries.append(entry)
     return ParsedFeed(
-        format=result.get("version") or "unknown",
-        title=title,
-        link=link,
+        format=version or "unknown",
+        title=_plain(feed, "title"),
+        link=feed.get("link") or None,
         entries=tuple(entries),
         skipped=tuple(skipped),
         rights=feed_rights,
         ttl_minutes=_ttl_minutes(feed),
     )
+
+
+def _read_feedparser(
+    body: bytes, url: str, content_type: str | None
+) -> tuple[str, Mapping[str, Any], list[Any]]:
+    # Without a content type feedparser decodes undeclared XML as ISO-8859-1, not UTF-8.
+    headers = {"content-location": url, "content-type": content_type or "application/xml"}
+    try:
+        result = feedparser.parse(
+            io.BytesIO(body),
+            response_headers=headers,
+            sanitize_html=False,
+            resolve_relative_uris=True,
+        )
+    except Exception as exc:  # feedparser's lenient parser has raised on hostile bytes before
+        raise ParseError(f"unreadable feed ({type(exc).__name__}: {exc})") from exc
+    feed = result.get("feed", {})
+    if not result.entries and not (
+        result.get("version") and (_plain(feed, "title") or feed.get("link"))
+    ):
+        raise ParseError(_not_a_feed_reason(body, result))
+    return str(result.get("version") or ""), feed, result.entries
 
 
 def _not_a_feed_reason(body: bytes, result: Mapping[str, Any]) -> str:
