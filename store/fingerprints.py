@@ -2,9 +2,10 @@
 
 ``add_fingerprint`` writes a story's band values (from ``ingest.fingerprint``) in the caller's
 transaction, so the index can never disagree with the story table; ``find_candidates`` probes
-one index per band (``BAND_COUNT`` look-ups, independent of the number of stored stories), counts
-the bands each stored story shares and drops stories outside the time window;
-``load_candidates`` fetches what the near-duplicate decision needs about them.
+one index per band (``BAND_COUNT`` look-ups, independent of the number of stored stories), and
+the database counts the bands each stored story shares and drops stories outside the time
+window; ``load_candidates`` fetches what the near-duplicate decision needs about them, and
+``near_candidates`` does both in one statement.
 ``add_new_story_relations`` and ``related_ids`` record and read stories that are related but not
 merged. Plain SQL through SQLAlchemy Core, the same on SQLite and PostgreSQL.
 
@@ -14,9 +15,9 @@ does not compute fingerprints.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Connection, text
 
@@ -79,6 +80,49 @@ def remove_fingerprint(conn: Connection, story_id: int) -> None:
     conn.execute(_DELETE, {"story_id": story_id})
 
 
+_STORY_COLUMNS = "s.id, s.title, s.body_text, s.agency, s.dateline, s.published, s.source, s.byline"
+
+
+def _candidates_sql(
+    bands: Sequence[int | None],
+    published: datetime | None,
+    window: timedelta | None,
+    exclude: int | None,
+    limit: int,
+    columns: str | None,
+) -> tuple[str, dict[str, object]] | None:
+    """The one statement that probes every band, counts shared bands per stored story, applies
+    the time window and keeps the best ``limit``: the database does the counting. With
+    ``columns``, each row also carries those columns of the story (``s``)."""
+    probes = [
+        (col, value) for col, value in zip(BAND_COLUMNS, bands, strict=True) if value is not None
+    ]
+    if not probes:
+        return None
+    union = " UNION ALL ".join(
+        f"SELECT story_id, published FROM story_fingerprint WHERE {col} = :v{i}"
+        for i, (col, _value) in enumerate(probes)
+    )
+    params: dict[str, object] = {f"v{i}": value for i, (_col, value) in enumerate(probes)}
+    where = ["1 = 1"]
+    when = _utc(published)
+    if when is not None and window is not None:  # stories without a date are kept
+        where.append("(hits.published IS NULL OR hits.published BETWEEN :lo AND :hi)")
+        params.update(lo=when - window, hi=when + window)
+    if exclude is not None:
+        where.append("hits.story_id <> :exclude")
+        params["exclude"] = exclude
+    select, join, key = "hits.story_id AS id", "", "hits.story_id"
+    if columns:
+        select, join, key = columns, "JOIN story s ON s.id = hits.story_id ", "s.id"
+    sql = (
+        f"SELECT {select}, COUNT(*) AS shared FROM ({union} LIMIT {MAX_PROBE_ROWS}) AS hits "
+        f"{join}WHERE {' AND '.join(where)} GROUP BY {key} HAVING COUNT(*) >= {MIN_SHARED} "
+        f"ORDER BY shared DESC, {key} DESC LIMIT {int(limit)}"
+    )
+    return sql, params
+
+
 def find_candidates(
     conn: Connection,
     bands: Sequence[int | None],
@@ -93,30 +137,39 @@ def find_candidates(
     With ``published`` and ``window``, stories published further away are left out (stories
     without a date are kept). Ties go to the newest story id.
     """
-    probes = [
-        (col, value) for col, value in zip(BAND_COLUMNS, bands, strict=True) if value is not None
-    ]
-    if not probes:
+    built = _candidates_sql(bands, published, window, exclude, limit, None)
+    if built is None:
         return []
-    sql = " UNION ALL ".join(
-        f"SELECT story_id, published FROM story_fingerprint WHERE {col} = :v{i}"
-        for i, (col, _value) in enumerate(probes)
+    return [(int(r.id), int(r.shared)) for r in conn.execute(text(built[0]), built[1])]
+
+
+def near_candidates(
+    conn: Connection,
+    bands: Sequence[int | None],
+    *,
+    published: datetime | None = None,
+    window: timedelta | None = None,
+    limit: int = 10,
+) -> list[StoredCandidate]:
+    """``find_candidates`` and ``load_candidates`` in one statement (the ingest hot path)."""
+    built = _candidates_sql(bands, published, window, None, limit, _STORY_COLUMNS)
+    if built is None:
+        return []
+    return [_candidate(r, int(r.shared)) for r in conn.execute(text(built[0]), built[1])]
+
+
+def _candidate(r: Any, shared: int) -> StoredCandidate:
+    return StoredCandidate(
+        story_id=r.id,
+        title=r.title,
+        body_text=r.body_text,
+        agency=r.agency,
+        dateline=r.dateline,
+        published=_utc(r.published),
+        shared_bands=shared,
+        source=r.source,
+        byline=r.byline,
     )
-    params = {f"v{i}": value for i, (_col, value) in enumerate(probes)}
-    rows = conn.execute(text(f"{sql} LIMIT {MAX_PROBE_ROWS}"), params).all()
-    votes: Counter[int] = Counter()
-    when = _utc(published)
-    for story_id, stored in rows:
-        if story_id == exclude:
-            continue
-        stored_at = _utc(stored)
-        if when and window and stored_at and abs(stored_at - when) > window:
-            continue
-        votes[story_id] += 1
-    ranked = sorted(
-        (kv for kv in votes.items() if kv[1] >= MIN_SHARED), key=lambda kv: (-kv[1], -kv[0])
-    )
-    return ranked[:limit]
 
 
 def load_candidates(conn: Connection, found: Sequence[tuple[int, int]]) -> list[StoredCandidate]:
@@ -126,31 +179,11 @@ def load_candidates(conn: Connection, found: Sequence[tuple[int, int]]) -> list[
     ids = [sid for sid, _n in found]
     marks = ", ".join(f":i{n}" for n in range(len(ids)))
     rows = conn.execute(
-        text(
-            "SELECT id, title, body_text, agency, dateline, published, source, byline FROM story "
-            f"WHERE id IN ({marks})"
-        ),
+        text(f"SELECT {_STORY_COLUMNS} FROM story s WHERE s.id IN ({marks})"),
         {f"i{n}": sid for n, sid in enumerate(ids)},
     ).all()
     by_id = {r.id: r for r in rows}
-    out = []
-    for sid, shared in found:
-        r = by_id.get(sid)
-        if r is not None:
-            out.append(
-                StoredCandidate(
-                    story_id=r.id,
-                    title=r.title,
-                    body_text=r.body_text,
-                    agency=r.agency,
-                    dateline=r.dateline,
-                    published=_utc(r.published),
-                    shared_bands=shared,
-                    source=r.source,
-                    byline=r.byline,
-                )
-            )
-    return out
+    return [_candidate(by_id[sid], shared) for sid, shared in found if sid in by_id]
 
 
 def add_new_story_relations(

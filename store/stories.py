@@ -169,10 +169,10 @@ def add_story_in(
         return Added(known.story_id, created=False, via=known.via)
     match = NearMatch()
     if near is not None and story.fingerprint is not None:
-        found = fingerprints.find_candidates(
+        found = fingerprints.near_candidates(
             conn, story.fingerprint, published=story.published or now, window=window
         )
-        match = near(fingerprints.load_candidates(conn, found))
+        match = near(found)
     if match.story_id is not None:
         _add_item(conn, match.story_id, story, now)
         if match.replace:
