@@ -20,6 +20,11 @@ from store.db import Database
 from store.models import BlobRow
 
 B = BlobRow.__table__  # type: ignore[attr-defined]
+# An insert that does nothing when the hash is stored already, per dialect (built once).
+_KEEP_ONCE: dict[str, Any] = {
+    "sqlite": sqlite_insert(B).on_conflict_do_nothing(index_elements=["hash"]),
+    "postgresql": pg_insert(B).on_conflict_do_nothing(index_elements=["hash"]),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,16 +88,12 @@ def put_blob_in(
         "size": len(data),
         "data": packed[1] if packed else pack(data),
     }
-    dialect = conn.dialect.name
-    if dialect == "postgresql":
-        statement: Any = pg_insert(B).values(**row).on_conflict_do_nothing(index_elements=["hash"])
-    elif dialect == "sqlite":
-        statement = sqlite_insert(B).values(**row).on_conflict_do_nothing(index_elements=["hash"])
-    else:  # pragma: no cover - the two supported databases are above
+    statement = _KEEP_ONCE.get(conn.dialect.name)
+    if statement is None:  # pragma: no cover - the two supported databases have one above
         if conn.execute(select(B.c.hash).where(B.c.hash == digest)).first():
             return digest
-        statement = B.insert().values(**row)
-    conn.execute(statement)
+        statement = B.insert()
+    conn.execute(statement, row)
     return digest
 
 

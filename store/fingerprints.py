@@ -17,9 +17,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, TextClause, text
 
 from store.dates import as_utc as _utc
 from store.schema_dedupe import BAND_COLUMNS, BAND_COUNT
@@ -90,7 +91,7 @@ def _candidates_sql(
     exclude: int | None,
     limit: int,
     columns: str | None,
-) -> tuple[str, dict[str, object]] | None:
+) -> tuple[TextClause, dict[str, object]] | None:
     """The one statement that probes every band, counts shared bands per stored story, applies
     the time window and keeps the best ``limit``: the database does the counting. With
     ``columns``, each row also carries those columns of the story (``s``)."""
@@ -120,7 +121,14 @@ def _candidates_sql(
         f"{join}WHERE {' AND '.join(where)} GROUP BY {key} HAVING COUNT(*) >= {MIN_SHARED} "
         f"ORDER BY shared DESC, {key} DESC LIMIT {int(limit)}"
     )
-    return sql, params
+    return _statement(sql), params
+
+
+@lru_cache(maxsize=256)
+def _statement(sql: str) -> TextClause:
+    """One statement object per distinct SQL text (a few dozen: which bands are set varies), so
+    SQLAlchemy compiles each once."""
+    return text(sql)
 
 
 def find_candidates(
@@ -140,7 +148,7 @@ def find_candidates(
     built = _candidates_sql(bands, published, window, exclude, limit, None)
     if built is None:
         return []
-    return [(int(r.id), int(r.shared)) for r in conn.execute(text(built[0]), built[1])]
+    return [(int(r.id), int(r.shared)) for r in conn.execute(built[0], built[1])]
 
 
 def near_candidates(
@@ -155,7 +163,7 @@ def near_candidates(
     built = _candidates_sql(bands, published, window, None, limit, _STORY_COLUMNS)
     if built is None:
         return []
-    return [_candidate(r, int(r.shared)) for r in conn.execute(text(built[0]), built[1])]
+    return [_candidate(r, int(r.shared)) for r in conn.execute(built[0], built[1])]
 
 
 def _candidate(r: Any, shared: int) -> StoredCandidate:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import subprocess
 import sys
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 from ingest.fingerprint import (
     BANDS,
     MIN_WORDS,
+    analyse,
     fingerprint,
     numbers_of,
     shingles_of,
@@ -103,3 +105,13 @@ def test_numbers_agreement_tells_template_reports_apart() -> None:
 
 def test_band_count_matches_the_store_schema() -> None:
     assert BANDS == BAND_COUNT
+
+
+def test_an_analysis_survives_the_trip_from_a_worker_process() -> None:
+    for text in (
+        "WASHINGTON — The Senate voted 51-49 on Tuesday to pass the $1.2 trillion bill.",
+        "",
+        "one",
+    ):
+        sent = analyse(text)
+        assert pickle.loads(pickle.dumps(sent)) == sent
