@@ -13,7 +13,7 @@ import asyncio
 import functools
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
@@ -32,7 +32,7 @@ from ingest.outcome import Item, SourceResult, _Counts, default_owner, to_new_st
 from ingest.parse import parse_feed
 from ingest.pipeline_store import (
     keep,
-    known_item,
+    known_items,
     record_error,
     record_success,
     site_page_keys,
@@ -50,7 +50,7 @@ from store.batch import PageBlob, StoryWrite
 from store.db import Database
 from store.errors import StorageError
 from store.stories import Added
-from store.types import SourceState
+from store.types import Known, SourceState
 
 __all__ = ["Ingestor", "SourceResult", "ingest", "site_page_keys", "to_new_story", "utcnow"]
 
@@ -193,19 +193,30 @@ class Ingestor:
             raise
         counts = _Counts(failed=len(feed.skipped), problems=list(feed.skipped))
         item = Item(src, feed_blob, tuple(n for n in (feed.title,) if n), feed.rights, now)
+        entries = usable_guids(feed.entries)
+        known = known_items(self.db, src.name, [_keys(entry) for entry in entries])
         outcomes = await asyncio.gather(
-            *(self._entry(fetcher, item, entry, counts) for entry in usable_guids(feed.entries))
+            *(self._entry(fetcher, item, entry, known, counts) for entry in entries)
         )
         for outcome in outcomes:
             setattr(counts, outcome, getattr(counts, outcome) + 1)
         return feed, counts
 
-    async def _entry(self, fetcher: Fetcher, item: Item, entry: RawEntry, counts: _Counts) -> str:
-        """One feed item, start to end; returns the counter it adds to ("failed" on errors)."""
+    async def _entry(
+        self,
+        fetcher: Fetcher,
+        item: Item,
+        entry: RawEntry,
+        stored: Mapping[str, Known],
+        counts: _Counts,
+    ) -> str:
+        """One feed item, start to end; returns the counter it adds to ("failed" on errors).
+
+        ``stored`` is what the feed's items are known as (one look-up for the whole feed)."""
         src = item.source
         guid = entry_identity(entry)
         try:
-            known = known_item(self.db, src.name, guid, url_key(entry.link), guid_key(guid))
+            known = stored.get(guid)
             new_hash = entry_hash(entry)
             decision = decide(
                 known_story=known.story_id if known else None,
@@ -347,6 +358,12 @@ class Ingestor:
         self, src: SourceSettings, state: SourceState, exc: Exception, now: datetime
     ) -> None:
         record_error(self.db, src, state, exc, now)
+
+
+def _keys(entry: RawEntry) -> tuple[str, str | None, str | None]:
+    """``(guid, url key, guid key)`` of a feed item, for the feed's one exact look-up."""
+    guid = entry_identity(entry)
+    return guid, url_key(entry.link), guid_key(guid)
 
 
 def describe(source: str, exc: Exception) -> str:

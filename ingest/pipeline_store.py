@@ -31,13 +31,11 @@ from store.types import Known, NewStory, SourceState
 log = logging.getLogger("wirefeed.ingest")
 
 
-def known_item(
-    db: Database, source: str, guid: str, url_key: str | None, gkey: str | None
-) -> Known | None:
-    """The stored story a feed item already is (by item, migrated GUID or URL), if any."""
-    return stories.find_known(
-        db, source=source, guid=guid, url_key=url_key, body_hash=None, guid_key=gkey
-    )
+def known_items(
+    db: Database, source: str, items: Sequence[tuple[str, str | None, str | None]]
+) -> dict[str, Known]:
+    """What a feed's items ``(guid, url key, guid key)`` are stored as already, by GUID."""
+    return stories.find_known_many(db, source, items)
 
 
 def keep(db: Database, got: Fetched, kind: str, now: datetime) -> str:

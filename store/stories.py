@@ -14,17 +14,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, delete, insert, or_, select, text, update
+from sqlalchemy import Connection, and_, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from store import fingerprints
 from store.dates import as_utc as _utc
 from store.db import Database
 from store.errors import StorageError
+from store.lookup import _find_known, find_known, find_known_many
 from store.models import ItemRow, SectionRow, StoryRow
 from store.reading import count_stories, get_story, list_stories, story_details
-from store.slugs import slugify, with_suffix
-from store.types import Known, NearMatch, NewStory, SectionAssignment, StoredCandidate
+from store.slugs import MAX_LEN, slugify, with_suffix
+from store.types import NearMatch, NewStory, SectionAssignment, StoredCandidate
 
 __all__ = [
     "Added",
@@ -32,6 +33,7 @@ __all__ = [
     "add_story_in",
     "count_stories",
     "find_known",
+    "find_known_many",
     "get_story",
     "list_stories",
     "story_details",
@@ -51,67 +53,6 @@ class Added:
     story_id: int
     created: bool
     via: str | None = None
-
-
-def find_known(
-    db: Database,
-    *,
-    source: str,
-    guid: str,
-    url_key: str | None,
-    body_hash: str | None,
-    guid_key: str | None = None,
-) -> Known | None:
-    """The stored story this candidate is already known as, by item, URL or body hash."""
-    with db.read() as conn:
-        return _find_known(conn, source, guid, url_key, body_hash, guid_key)
-
-
-# The exact look-ups of an item, in order of precedence, as one statement: a new item (the
-# common case) misses all five, and one round trip costs less than five. Each branch is an
-# index probe; the subqueries keep one row each.
-_KNOWN = text(
-    "SELECT pri, sid, entry_hash FROM ("
-    " SELECT * FROM (SELECT 1 AS pri, story_id AS sid, entry_hash FROM story_item"
-    "  WHERE source = :source AND guid = :guid LIMIT 1) AS k1"
-    " UNION ALL SELECT * FROM (SELECT 2, story_id, entry_hash FROM story_item"
-    "  WHERE source = :source AND guid_key = :gkey LIMIT 1) AS k2"
-    " UNION ALL SELECT * FROM (SELECT 3, id, CAST(NULL AS VARCHAR) FROM story"
-    "  WHERE url_key = :ukey LIMIT 1) AS k3"
-    " UNION ALL SELECT * FROM (SELECT 4, story_id, CAST(NULL AS VARCHAR) FROM story_item"
-    "  WHERE url_key = :ukey LIMIT 1) AS k4"
-    " UNION ALL SELECT * FROM (SELECT 5, id, CAST(NULL AS VARCHAR) FROM story"
-    "  WHERE body_hash = :bhash LIMIT 1) AS k5"
-    ") AS known ORDER BY pri LIMIT 1"
-)
-_VIA = {1: "item", 2: "item", 3: "url", 4: "url", 5: "hash"}
-
-
-def _find_known(
-    conn: Connection,
-    source: str,
-    guid: str,
-    url_key: str | None,
-    body_hash: str | None,
-    guid_key: str | None = None,
-) -> Known | None:
-    """Item (source+GUID, then the migrated GUID key), URL key, body hash: the first that hits."""
-    row = conn.execute(
-        _KNOWN,
-        {
-            "source": source,
-            "guid": guid,
-            "gkey": guid_key or None,  # the same item under a migrated GUID (http->https...)
-            "ukey": url_key or None,
-            "bhash": body_hash or None,
-        },
-    ).first()
-    if row is None:
-        return None
-    via = _VIA[int(row.pri)]
-    return Known(
-        story_id=int(row.sid), via=via, entry_hash=row.entry_hash if via == "item" else None
-    )
 
 
 def add_story(
@@ -206,11 +147,10 @@ def _unique_slug(conn: Connection, title: str) -> str:
     base = slugify(title)
     if conn.execute(_SLUG_TAKEN, {"slug": base}).first() is None:  # the usual case: one probe
         return base
-    taken = set(
-        conn.execute(
-            select(S.c.slug).where(or_(S.c.slug == base, S.c.slug.like(base[:70] + "-%")))
-        ).scalars()
-    )
+    # Every suffixed form keeps the base's first MAX_LEN - 20 characters (``with_suffix`` cuts
+    # a long base to make room for the suffix), so this finds all of them.
+    prefix = base[: MAX_LEN - 20]
+    taken = set(conn.execute(select(S.c.slug).where(S.c.slug.like(prefix + "%"))).scalars())
     if base not in taken:
         return base
     n = 2

@@ -85,6 +85,21 @@ def test_slugs_are_unique(db: Database) -> None:
     assert slugs == [base, base + "-2", base + "-3"]
 
 
+def test_long_titles_get_unique_slugs_too(db: Database) -> None:
+    # The suffix of a slug at the length limit replaces its end: "-2" must still be found
+    # when the third copy looks for a free name (it once was not: the third failed to store).
+    title = "The world health organization tracks vaccine rollout as winter flu season begins early"
+    for i in range(4):
+        added = stories.add_story(
+            db,
+            replace(BASE, guid=f"g{i}", url_key=f"k{i}", body_hash=f"h{i}", title=title),
+            now=NOW,
+        )
+        assert added.created
+    slugs = [s.slug for s in stories.list_stories(db)]
+    assert len(set(slugs)) == 4 and all(len(slug) <= MAX_LEN for slug in slugs)
+
+
 def test_slugify_is_safe_whatever_the_title() -> None:
     assert slugify("../../etc/passwd") == "etc-passwd"
     assert slugify("\x00\x1b\u202e") == "story"
