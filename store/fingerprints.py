@@ -34,7 +34,7 @@ _INSERT = text(
 )
 _DELETE = text("DELETE FROM story_fingerprint WHERE story_id = :story_id")
 MIN_SHARED = 2  # a candidate shares at least this many band values (one is often a stock phrase)
-MAX_PROBE_ROWS = 1000  # a band value shared by more stories is boilerplate: stop reading there
+PROBE_ROWS = 50  # stories read per band value, newest first (bounds a stock phrase's value)
 
 
 def _row(
@@ -92,35 +92,48 @@ def _candidates_sql(
     limit: int,
     columns: str | None,
 ) -> tuple[TextClause, dict[str, object]] | None:
-    """The one statement that probes every band, counts shared bands per stored story, applies
-    the time window and keeps the best ``limit``: the database does the counting. With
-    ``columns``, each row also carries those columns of the story (``s``)."""
+    """The one statement that finds and ranks the candidates (the database does the counting):
+
+    1. ``found``: the stories holding any of the band values, the newest ``PROBE_ROWS`` per
+       value (a stock phrase's value is held by thousands of old stories; the copies that
+       matter are recent, and the index yields them newest first);
+    2. each one's shared bands are counted on its own fingerprint row, the time window applied,
+       and the best ``limit`` kept (most shared bands, then the newest).
+    With ``columns``, each row also carries those columns of the story (``s``)."""
     probes = [
-        (col, value) for col, value in zip(BAND_COLUMNS, bands, strict=True) if value is not None
+        (i, col, value)
+        for i, (col, value) in enumerate(zip(BAND_COLUMNS, bands, strict=True))
+        if value is not None
     ]
     if not probes:
         return None
-    union = " UNION ALL ".join(
-        f"SELECT story_id, published FROM story_fingerprint WHERE {col} = :v{i}"
-        for i, (col, _value) in enumerate(probes)
+    hits = " UNION ".join(
+        f"SELECT * FROM (SELECT story_id FROM story_fingerprint WHERE {col} = :v{i} "
+        f"ORDER BY story_id DESC LIMIT {PROBE_ROWS}) AS p{i}"
+        for i, col, _value in probes
     )
-    params: dict[str, object] = {f"v{i}": value for i, (_col, value) in enumerate(probes)}
-    where = ["1 = 1"]
+    params: dict[str, object] = {f"v{i}": value for i, _col, value in probes}
+    shared = " + ".join(f"CASE WHEN f.{col} = :v{i} THEN 1 ELSE 0 END" for i, col, _v in probes)
+    where = [f"({shared}) >= {MIN_SHARED}"]
     when = _utc(published)
     if when is not None and window is not None:  # stories without a date are kept
-        where.append("(hits.published IS NULL OR hits.published BETWEEN :lo AND :hi)")
+        where.append("(f.published IS NULL OR f.published BETWEEN :lo AND :hi)")
         params.update(lo=when - window, hi=when + window)
     if exclude is not None:
-        where.append("hits.story_id <> :exclude")
+        where.append("f.story_id <> :exclude")
         params["exclude"] = exclude
-    select, join, key = "hits.story_id AS id", "", "hits.story_id"
-    if columns:
-        select, join, key = columns, "JOIN story s ON s.id = hits.story_id ", "s.id"
-    sql = (
-        f"SELECT {select}, COUNT(*) AS shared FROM ({union} LIMIT {MAX_PROBE_ROWS}) AS hits "
-        f"{join}WHERE {' AND '.join(where)} GROUP BY {key} HAVING COUNT(*) >= {MIN_SHARED} "
-        f"ORDER BY shared DESC, {key} DESC LIMIT {int(limit)}"
+    ranked = (
+        f"SELECT f.story_id AS id, ({shared}) AS shared FROM story_fingerprint f "
+        f"JOIN found ON found.story_id = f.story_id WHERE {' AND '.join(where)} "
+        f"ORDER BY shared DESC, id DESC LIMIT {int(limit)}"
     )
+    sql = f"WITH found AS ({hits}) {ranked}"
+    if columns:  # the story's columns for the few kept, not for every probe hit
+        sql = (
+            f"WITH found AS ({hits}), top AS ({ranked}) "
+            f"SELECT {columns}, top.shared FROM top JOIN story s ON s.id = top.id "
+            "ORDER BY top.shared DESC, s.id DESC"
+        )
     return _statement(sql), params
 
 
