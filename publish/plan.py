@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -165,7 +166,9 @@ def plan_site(
         if p.live:
             continue
         if not (trust and previous.keys.get(p.path) == gone_key):
-            gone_pages.append(Page(p.path, render.render_gone(site, p.path)))
+            gone_pages.append(
+                Page(p.path, make=functools.partial(render.render_gone, site, p.path))
+            )
         keys[p.path] = gone_key
     for page, key in story_pages[1]:
         keys[page.path] = key
@@ -181,7 +184,7 @@ def plan_site(
     other: list[Page] = []
     for spec in specs:
         if not (trust and previous.keys.get(spec.path) == spec.key):
-            other.append(Page(spec.path, spec.render()))
+            other.append(Page(spec.path, make=spec.render))
         keys[spec.path] = spec.key
     all_paths = frozenset({p.path for p in record.values()} | {s.path for s in specs})
     keys = {p: k for p, k in keys.items() if p in all_paths}
@@ -275,8 +278,14 @@ def _story_pages(
         mode = pols[s.id].mode
         page = Page(
             site.paths[s.id],
-            render.render_story(
-                site, s, neighbours=nb, related=related, recent=earlier[s.id], mode=mode
+            make=functools.partial(
+                render.render_story,
+                site,
+                s,
+                neighbours=nb,
+                related=related,
+                recent=earlier[s.id],
+                mode=mode,
             ),
         )
         finals.append((page, key))
@@ -302,7 +311,8 @@ def _story_pages(
         first.append(
             Page(
                 page.path,
-                render.render_story(
+                make=functools.partial(
+                    render.render_story,
                     site,
                     s,
                     neighbours=safe_nb,

@@ -5,15 +5,38 @@ Nothing here renders or writes; these are plain records.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True, slots=True)
 class Page:
-    """One output file: ``path`` is relative to output_dir, '/'-separated (e.g. 'feed.xml')."""
+    """One output file: ``path`` is relative to output_dir, '/'-separated (e.g. 'feed.xml').
 
-    path: str
-    content: bytes
+    A page is given its bytes, or planned with ``make`` and rendered each time ``content`` is
+    read (the writer reads it once): a planned site of thousands of rendered pages would
+    otherwise sit in memory all at once.
+    """
+
+    __slots__ = ("_content", "_make", "path")
+
+    def __init__(
+        self, path: str, content: bytes | None = None, *, make: Callable[[], bytes] | None = None
+    ) -> None:
+        if (content is None) == (make is None):
+            raise ValueError("a page has either its content or a way to make it")
+        self.path = path
+        self._content = content
+        self._make = make
+
+    @property
+    def content(self) -> bytes:
+        if self._content is not None:
+            return self._content
+        assert self._make is not None
+        return self._make()
+
+    def __repr__(self) -> str:
+        return f"Page({self.path!r}, {'lazy' if self._make else len(self.content)})"
 
 
 @dataclass(frozen=True, slots=True)

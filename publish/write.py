@@ -271,10 +271,11 @@ def write_pages(
         batch = _Batch(root)
         try:
             for page, target in targets:
-                hexdigest = digest(page.content)
+                content = page.content  # rendered now, for a planned page: once
+                hexdigest = digest(content)
                 known = files.get(page.path)
                 files[page.path] = hexdigest
-                if not force and _same_bytes(target, page.content, known):
+                if not force and _same_bytes(target, content, known):
                     unchanged += 1
                     continue
                 try:
@@ -285,7 +286,7 @@ def write_pages(
                     if target.parent not in swept:
                         _sweep_temps(target.parent)
                         swept.add(target.parent)
-                    batch.add(page.path, target, page.content)
+                    batch.add(page.path, target, content)
                 except OSError as exc:
                     raise WriteError(str(exc), path=page.path) from exc
                 written += 1
