@@ -183,7 +183,7 @@ def _unpack(words: int, shingles: bytes, lead: bytes, numbers: str, content: byt
 # (ready sets: ~85 KB each) and many more kept packed (~6 KB each, rebuilt in ~20 us instead of
 # ~400 us to analyse the text again), keyed by a digest so the texts themselves are not kept.
 _RECENT: OrderedDict[str, Analysis] = OrderedDict()
-RECENT_TEXTS = 64
+RECENT_TEXTS = 128
 _PACKED: OrderedDict[bytes, tuple[int, bytes, bytes, str, bytes]] = OrderedDict()
 PACKED_TEXTS = 4096
 
@@ -250,12 +250,13 @@ def similarity(a: str, b: str) -> Similarity:
     if not sa or not sb:
         return Similarity(0.0, 0.0, 0.0, 0.0, 0.0)
     common = len(sa & sb)
-    jaccard = common / len(sa | sb)
+    jaccard = common / (len(sa) + len(sb) - common)  # |a | b| without building the union
     containment = common / min(len(sa), len(sb))
     fewer = min(len(x.numbers), len(y.numbers))
     numbers = 1.0 if fewer < 3 else len(x.numbers & y.numbers) / fewer
     wa, wb = x.content, y.content
-    overlap = len(wa & wb) / len(wa | wb) if wa and wb else 0.0
+    shared_words = len(wa & wb)
+    overlap = shared_words / (len(wa) + len(wb) - shared_words) if wa and wb else 0.0
     lead = max(len(x.lead & sb) / len(x.lead), len(y.lead & sa) / len(y.lead))
     return Similarity(jaccard, containment, numbers, overlap, lead)
 
