@@ -25,6 +25,9 @@ def _words(table: str) -> frozenset[str]:
 _TOKEN = re.compile(
     r"<!--.*?-->|<[^>]*>|&(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z]\w*);|[^<&]+|[<&]", re.S
 )
+# The tag and comment tokens of _TOKEN, a tag's name (as _TAG_NAME reads it) in group 1.
+_TAG = re.compile(r"<!--.*?-->|<\s*/?\s*([A-Za-z][\w-]*)[^>]*>|<[^>]*>", re.S)
+_ENTITY = re.compile(r"&(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z]\w*);")  # its entity tokens
 _TAG_NAME = re.compile(r"<\s*/?\s*([A-Za-z][\w-]*)")
 _BLOCK_TAGS = _words(
     """p div li ul ol blockquote pre h1 h2 h3 h4 h5 h6 figcaption figure table tr td th section
@@ -32,6 +35,8 @@ _BLOCK_TAGS = _words(
 )
 _EMPTY = re.compile(r"<([A-Za-z][\w-]*)(?:\s[^>]*)?>(?:\s|&nbsp;|&#160;|<br\s*/?>)*</\1\s*>")
 _SPACE = frozenset(" \t\n\r\f\v\u00a0")
+_SPACE_RUN = re.compile("[ \t\n\r\f\v\u00a0]+")
+_RUN = re.compile("[ \t\n\r\f\v\u00a0]+|[^ \t\n\r\f\v\u00a0]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,46 +50,107 @@ class Cut:
 
 @dataclass(slots=True)
 class _Segment:
-    """Visible text of one block run: collapsed characters with their source spans."""
+    """Visible text of one block run (whitespace collapsed) and the source range it came from.
 
-    chars: list[str]
-    spans: list[list[tuple[int, int]]]
+    The per-character source spans are only computed (``_spans``) for a segment a cut is in:
+    building them for the whole body cost more than all the rest of attribution.
+    """
 
-    @property
-    def text(self) -> str:
-        return "".join(self.chars)
+    text: str
+    start: int
+    end: int
 
 
 def _segments(source: str) -> list[_Segment]:
-    """Split visible text into runs between block-tag boundaries, whitespace collapsed."""
-    segments: list[_Segment] = [_Segment([], [])]
-    for match in _TOKEN.finditer(source):
-        token = match.group(0)
-        if token.startswith("<") and len(token) > 1:
-            name = _TAG_NAME.match(token)
-            tag = name.group(1).lower() if name else ""
-            if tag in _BLOCK_TAGS and segments[-1].chars:
-                segments.append(_Segment([], []))
-            elif tag == "br":
-                _add(segments[-1], " ", match.start(), match.start())
-            continue
-        if token.startswith("&") and len(token) > 1:
-            _add(segments[-1], htmllib.unescape(token), match.start(), match.end())
-            continue
-        for offset, char in enumerate(token):
-            _add(segments[-1], char, match.start() + offset, match.start() + offset + 1)
+    """Split visible text into runs between block-tag boundaries, whitespace collapsed.
+
+    Only tags and comments are matched one by one; the text between two of them is taken
+    whole (its entities decoded one by one). ``_TOKEN`` finds the very same tags: text and
+    entity tokens never hold a ``<``.
+    """
+    segments: list[_Segment] = []
+    pieces: list[str] = []
+    begin = done = 0
+    for match in _TAG.finditer(source):
+        start = match.start()
+        if start > done:
+            piece = _visible(source[done:start])
+            if piece:
+                pieces.append(piece)
+        done = match.end()
+        name = match.group(1)
+        tag = name.lower() if name else ""
+        if tag in _BLOCK_TAGS and pieces:
+            segments.append(_Segment(_collapse("".join(pieces)), begin, start))
+            pieces = []
+            begin = done
+        elif tag == "br":
+            pieces.append(" ")
+    if done < len(source):
+        piece = _visible(source[done:])
+        if piece:
+            pieces.append(piece)
+    if pieces:
+        segments.append(_Segment(_collapse("".join(pieces)), begin, len(source)))
     return [s for s in segments if s.text.strip()]
 
 
-def _add(segment: _Segment, chars: str, start: int, end: int) -> None:
-    for char in chars:
-        if char in _SPACE:
-            if segment.chars and segment.chars[-1] == " ":
-                segment.spans[-1].append((start, end))  # collapsed run: several source spans
+def _visible(text: str) -> str:
+    """Text between two tags as it reads: each entity decoded on its own, as ``_TOKEN`` cuts it."""
+    return _ENTITY.sub(_decode, text) if "&" in text else text
+
+
+def _decode(match: re.Match[str]) -> str:
+    return htmllib.unescape(match.group(0))
+
+
+def _collapse(text: str) -> str:
+    """Each run of whitespace (as ``_SPACE`` defines it) as one space, ends kept."""
+    return _SPACE_RUN.sub(" ", text)
+
+
+def _source_spans(source: str, segment: _Segment, first: int, end: int) -> list[tuple[int, int]]:
+    """The source spans of the visible characters ``first:end`` of ``segment``.
+
+    Walks the segment's tokens as ``_segments`` did, counting visible characters: a run of
+    whitespace is one visible space (when it does not follow one) and maps to its whole source
+    run, an entity maps to its whole source, a ``<br>`` to nothing.
+    """
+    spans: list[tuple[int, int]] = []
+    pos = 0  # visible characters so far
+    after_space = False  # the last visible character is a space
+    for match in _TOKEN.finditer(source, segment.start, segment.end):
+        if pos > end:
+            break
+        token = match.group(0)
+        start = match.start()
+        if token[0] == "<" and len(token) > 1:
+            name = _TAG_NAME.match(token)
+            if name and name.group(1).lower() == "br" and not after_space:
+                pos, after_space = pos + 1, True  # a visible space standing for no source
+            continue
+        if token[0] == "&" and len(token) > 1:
+            for char in htmllib.unescape(token):
+                if char in _SPACE and after_space:
+                    index = pos - 1
+                else:
+                    index, pos, after_space = pos, pos + 1, char in _SPACE
+                if first <= index < end:
+                    spans.append((start, match.end()))
+            continue
+        for run in _RUN.finditer(token):
+            length = run.end() - run.start()
+            if run.group(0)[0] in _SPACE:
+                if not after_space:
+                    pos, after_space = pos + 1, True
+                if first <= pos - 1 < end:
+                    spans.append((start + run.start(), start + run.end()))
                 continue
-            char = " "
-        segment.chars.append(char)
-        segment.spans.append([(start, end)])
+            low, high = max(first, pos), min(end, pos + length)
+            if low < high:
+                spans.append((start + run.start() + low - pos, start + run.start() + high - pos))
+            pos, after_space = pos + length, False
+    return spans
 
 
 def _norm(text: str) -> str:
@@ -134,19 +200,28 @@ def apply_cuts(source: str, cuts: list[Cut]) -> tuple[str, list[Cut]]:
             continue
         index, first, end = found
         used.add((index, cut.kind))
-        for char_spans in segments[index].spans[first:end]:
-            spans.extend(char_spans)
+        spans.extend(_source_spans(source, segments[index], first, end))
     if not spans:
         return source, missed
-    out = source
+    # Delete the spans left to right, overlapping or touching ones as one: each deletion leaves
+    # a mark where it happened, in the coordinates of the final text (deleting touching spans
+    # one by one would leave the same mark several times).
+    kept: list[str] = []
     marks: list[int] = []
-    for start, end in sorted(set(spans), reverse=True):
-        if end <= start:
+    done = removed = 0
+    for start, end in sorted(spans):
+        if end <= done:
             continue
-        out = out[:start] + out[end:]
-        marks = [m - (end - start) if m > start else m for m in marks]
-        marks.append(start)
-    return _drop_emptied(out, marks), missed
+        start = max(start, done)
+        if start == done and marks and kept:
+            removed += end - start  # touches the previous deletion: same mark
+        else:
+            kept.append(source[done:start])
+            marks.append(start - removed)
+            removed += end - start
+        done = end
+    kept.append(source[done:])
+    return _drop_emptied("".join(kept), marks), missed
 
 
 def _drop_emptied(source: str, marks: list[int]) -> str:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html as htmllib
 import re
+from functools import lru_cache
 from urllib.parse import urljoin
 
 import lxml.html
@@ -171,10 +172,14 @@ def _absolutize(root: etree._Element, base_url: str | None) -> None:
 
 
 def _normalize_text_nodes(root: etree._Element) -> None:
+    # Elements with a <pre> above them (root's own ancestors too): one pass, not a walk up the
+    # tree from every element.
+    root_in_pre = any(a.tag == "pre" for a in root.iterancestors())
+    in_pre = {d for pre in root.iter("pre") for d in pre.iterdescendants()}
     for el in root.iter():
         if not isinstance(el.tag, str):
             continue
-        parent_in_pre = any(a.tag == "pre" for a in el.iterancestors())
+        parent_in_pre = root_in_pre or el in in_pre
         if el.text:
             t = _fix_text(el.text)
             el.text = t if parent_in_pre or el.tag == "pre" else collapse_spaces(t)
@@ -235,6 +240,19 @@ def clean_tree(root: etree._Element, base_url: str | None) -> Body:
 
 def clean_html(html: str, base_url: str | None) -> Body:
     """Clean a fragment of HTML (feed content or summary); never raises."""
+    if isinstance(html, str) and (base_url is None or isinstance(base_url, str)):
+        return _clean_html_memo(html, base_url)
+    return _clean_html(html, base_url)
+
+
+@lru_cache(maxsize=8)
+def _clean_html_memo(html: str, base_url: str | None) -> Body:
+    """A feed item's summary is cleaned twice (as the body when there is no content, and as the
+    summary): the result is a frozen value, so the second call reuses the first."""
+    return _clean_html(html, base_url)
+
+
+def _clean_html(html: str, base_url: str | None) -> Body:
     try:
         if not html or not html.strip():
             return Body(html="", text="")

@@ -94,12 +94,17 @@ def _unmangle(match: re.Match[str]) -> str:
     return fixed
 
 
+_MOJIBAKE_LEAD = re.compile("[\u00c2-\u00f4]")  # every run starts with one: a cheap first look
+
+
 def fix_mojibake(text: str) -> str:
     """Repair UTF-8 text that was decoded as windows-1252 ('â€™' -> '’'), run by run.
 
     Only runs that re-encode to valid UTF-8 are changed, so correct text is left alone.
     """
-    if not text or not _MOJIBAKE.search(text):
+    if not text or text.isascii() or not _MOJIBAKE_LEAD.search(text):
+        return text
+    if not _MOJIBAKE.search(text):
         return text
     return _MOJIBAKE.sub(_unmangle, text)
 
@@ -127,9 +132,34 @@ def remove_invisible(text: str) -> str:
 def replace_surrogates(text: str) -> str:
     """Lone surrogates (from JSON ``\\ud800`` or a bad decoder) as U+FFFD: parsers and encoders
     choke on them (lxml silently drops the rest of the text)."""
-    return _SURROGATES.sub("\ufffd", text)
+    if text.isascii():  # O(1): CPython knows
+        return text
+    try:
+        text.encode("utf-16-le")  # fails on a lone surrogate; a near copy, unlike a regex scan
+    except UnicodeEncodeError:
+        return _SURROGATES.sub("\ufffd", text)
+    return text
+
+
+# Whitespace for ``str.split`` that ``_SPACES`` leaves alone (a test checks the list is whole).
+ODD_SPACES = ("\x1c", "\x1d", "\x1e", "\x1f", "\x85", "\u1680", "\u2028", "\u2029")
+_ODD_ASCII = ODD_SPACES[:4]
 
 
 def collapse_spaces(text: str) -> str:
-    """Collapse any run of whitespace (including no-break spaces) into one space."""
-    return _SPACES.sub(" ", text)
+    """Collapse any run of whitespace (including no-break spaces) into one space.
+
+    Same result as ``_SPACES.sub(" ", text)``; ``str.split`` does it several times faster
+    whenever the text holds none of ``ODD_SPACES``.
+    """
+    for odd in _ODD_ASCII if text.isascii() else ODD_SPACES:
+        if odd in text:
+            return _SPACES.sub(" ", text)
+    joined = " ".join(text.split())
+    if not joined:
+        return " " if text else ""
+    if text[0].isspace():
+        joined = " " + joined
+    if text[-1].isspace():
+        joined += " "
+    return joined

@@ -1,6 +1,7 @@
 """Full-text extraction: from an article page's HTML to its story body and metadata.
 
-``extract_article(html, url, rules)`` parses the page once with ``lxml.html``, reads metadata
+``extract_article(html, url, rules)`` parses the page once with lxml (``ingest.extract_tree``:
+plain elements, not ``lxml.html``'s slower ones), reads metadata
 (``ingest.extract_meta``), applies the source's own rules when given (``drop`` selectors removed,
 ``body`` selector used as the body), otherwise finds the body generically
 (``ingest.extract_body``), weighs a schema.org ``articleBody`` against it, and hands the body to
@@ -18,32 +19,48 @@ from __future__ import annotations
 import html as htmllib
 import re
 
-import lxml.html
 from lxml import etree
 
 from config.settings import ExtractRules
 from ingest.clean import clean_tree
 from ingest.clean_text import replace_surrogates
-from ingest.extract_body import pick, prune, text_of, tidy
+from ingest.extract_body import pick, prune, text_of
 from ingest.extract_meta import PageMeta, extract_meta
 from ingest.extract_template import drop_boilerplate
+from ingest.extract_tidy import tidy
+from ingest.extract_tree import new_element, parse_document
 from ingest.types import Article
 
 __all__ = ["extract_article"]
 
 _EMPTY = Article(text="", html="")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 _MIN_JSONLD = 400
+
+
+def _needs_scrub(html: str) -> bool:
+    """Whether ``html`` holds control characters or lone surrogates (which lxml chokes on).
+
+    Two regex scans of a whole page cost more than parsing it; encoding to UTF-8 (which fails
+    on surrogates) and deleting control bytes are plain C loops. UTF-8 encodes every character
+    above U+007F with bytes >= 0x80, so a control byte is a control character.
+    """
+    try:
+        raw = html.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return len(raw.translate(None, _CONTROL_BYTES)) != len(raw)
 
 
 def _parse(html: str) -> etree._Element | None:
     if not html or not html.strip():
         return None
-    markup = replace_surrogates(_CONTROL.sub("", html))
+    markup = replace_surrogates(_CONTROL.sub("", html)) if _needs_scrub(html) else html
     if markup.lstrip().startswith("<?xml"):  # lxml refuses str input with an encoding declaration
         markup = re.sub(r"^\s*<\?xml[^>]*>", "", markup)
     try:
-        doc = lxml.html.document_fromstring(markup)
+        doc = parse_document(markup)
     except (etree.ParserError, ValueError):
         return None
     return doc
@@ -70,14 +87,14 @@ def _apply_rules(doc: etree._Element, rules: ExtractRules) -> etree._Element | N
         return None
     if len(found) == 1:
         return found[0]
-    wrapper = lxml.html.Element("div")
+    wrapper = new_element("div")
     for el in found:
         wrapper.append(el)
     return wrapper
 
 
 def _jsonld_tree(body: str) -> etree._Element:
-    wrapper = lxml.html.Element("div")
+    wrapper = new_element("div")
     for para in re.split(r"\n\s*\n|\r\n\s*\r\n|\n", body):
         para = para.strip()
         if para:

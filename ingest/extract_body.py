@@ -10,8 +10,8 @@ Approach (facts borrowed from Readability and trafilatura, code our own):
    (1/(3*level)); a container's total gets tag and class/id priors and is scaled by its link
    density;
 3. pick the best container, then add siblings that score close to it or read as prose;
-4. tidy the body: drop headlines, the tail after a boilerplate heading ("You may also like",
-   "Recent Posts", "Newsletter"...), furniture lines and link lists.
+4. tidy the body (``ingest.extract_tidy``): drop headlines, the tail after a boilerplate heading
+   ("You may also like", "Recent Posts", "Newsletter"...), furniture lines and link lists.
 
 It works on an lxml tree parsed once by the caller and mutates it. It does not sanitize, build
 text or look at metadata (``ingest.clean`` and ``ingest.extract_meta`` do).
@@ -20,14 +20,13 @@ text or look at metadata (``ingest.clean`` and ``ingest.extract_meta`` do).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-import lxml.html
 from lxml import etree
 
 from ingest.extract_rules import (
     BODY_RE,
-    BOILERPLATE_HEADING_RE,
-    CHROME_LINE_RE,
+    BODY_WORDS,
     CHROME_RE,
     CHROME_ROLES,
     DROP_TAGS,
@@ -37,15 +36,24 @@ from ingest.extract_rules import (
     TAG_PRIOR,
     words,
 )
+from ingest.extract_tree import collapse, link_density, new_element, text_content, text_of
+
+__all__ = [
+    "BLOCK_TAGS",
+    "leaf_blocks",
+    "link_density",
+    "pick",
+    "prune",
+    "remove",
+    "score",
+    "text_of",
+]
 
 _CAMEL = re.compile(r"([a-z])([A-Z])")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _COMMAS = re.compile(r"[,،、，;]")
-_SPACE = re.compile(r"\s+")
-_WORD = re.compile(r"\w+")
 _LANDMARKS = frozenset({"header", "form", "nav", "aside", "footer"})
 _STRONG_CHROME = re.compile(r"(?:^|[\s_-])(?:comments?|disqus|respond|commentlist)(?=$|[\s_-])")
-_INLINE = frozenset({"strong", "b", "span"})
 _EMBED_RE = re.compile(r"embed|tweet|instagram|blockquote|pullquote|quote")
 _META_ITEMPROPS = frozenset(
     words(
@@ -60,31 +68,27 @@ _SHORT_META_ITEMPROPS = frozenset(
         "articlesection thumbnailurl contenturl encodingformat "
     )
 )
-_HEADINGS = ("h2", "h3", "h4", "h5", "h6")
 BLOCK_TAGS = frozenset(
     words(
         "p div section article main ul ol dl table blockquote pre h1 h2 h3 h4 h5 h6 figure "
         "header footer aside nav form li tr td hr br "
     )
 )
-_CONTAINERS = frozenset({"div", "section", "ul", "ol", "table", "dl", "figure", "span", "p"})
 
 
 def _attrs(el: etree._Element) -> str:
-    raw = f"{el.get('class') or ''} {el.get('id') or ''}"
+    """The element's class and id, lowercased, camelCase humps split ("" when it has none)."""
+    cls = el.get("class")
+    ident = el.get("id")
+    if not cls and not ident:
+        return ""
+    return _normal_attrs(f"{cls or ''} {ident or ''}")
+
+
+@lru_cache(maxsize=4096)
+def _normal_attrs(raw: str) -> str:
+    """Memoised: pages repeat the same class strings hundreds of times."""
     return _CAMEL.sub(r"\1-\2", raw).lower().strip() if raw.strip() else ""
-
-
-def text_of(el: etree._Element) -> str:
-    return _SPACE.sub(" ", el.text_content()).strip()
-
-
-def link_density(el: etree._Element, text_len: int | None = None) -> float:
-    total = text_len if text_len is not None else len(text_of(el))
-    if not total:
-        return 0.0
-    linked = sum(len(_SPACE.sub(" ", a.text_content()).strip()) for a in el.iter("a"))
-    return min(1.0, linked / total)
 
 
 def remove(el: etree._Element) -> None:
@@ -116,23 +120,55 @@ def _is_chrome(el: etree._Element, tag: str) -> bool:
     if itemprop in _SHORT_META_ITEMPROPS and len(text_of(el)) < 300:
         return True
     attrs = _attrs(el)
-    if not attrs or not CHROME_RE.search(attrs):
+    return bool(attrs) and _chrome_attrs(attrs)
+
+
+@lru_cache(maxsize=4096)
+def _chrome_attrs(attrs: str) -> bool:
+    """class/id vocabulary of furniture, and not of a body or an embed (memoised per string)."""
+    if not CHROME_RE.search(attrs):
         return False
     return not BODY_RE.search(attrs) and not _EMBED_RE.search(attrs)
+
+
+def _body_value(value: str) -> bool:
+    """Whether one class or id value holds the body vocabulary. ``BODY_RE`` finds it in
+    ``_attrs`` (class and id joined by a space) exactly when it finds it in one of the two: no
+    alternative matches a space. Every alternative holds one of ``BODY_WORDS``, so a value
+    without any is rejected before the slower normalisation."""
+    low = value.lower()
+    if not any(word in low for word in BODY_WORDS):
+        return False
+    return BODY_RE.search(_CAMEL.sub(r"\1-\2", value).lower()) is not None
+
+
+# Class strings repeat across a page (ids do not: they are tested uncached).
+_body_class = lru_cache(maxsize=4096)(_body_value)
 
 
 def _body_ancestors(root: etree._Element) -> set[etree._Element]:
     """Elements that contain a marked-up story body (class/id vocabulary or itemprop)."""
     found: set[etree._Element] = set()
-    for el in root.iter():
-        if not isinstance(el.tag, str):
+    for el in root.iter(etree.Element):  # the hot loop of pruning: every element of the page
+        keys = el.keys()  # one call instead of three ``get``s: most elements have few attributes
+        if not keys:
             continue
-        attrs = _attrs(el)
-        marked = el.get("itemprop") == "articleBody" or (attrs and BODY_RE.search(attrs))
-        if marked and len(text_of(el)) >= 200:
+        marked = ("class" in keys and _body_class(el.get("class"))) or (
+            "id" in keys and _body_value(el.get("id"))
+        )
+        if not marked and ("itemprop" not in keys or el.get("itemprop") != "articleBody"):
+            continue
+        raw = text_content(el)
+        if len(raw) >= 200 and len(" ".join(raw.split())) >= 200:  # collapsing only shortens
             found.add(el)
             found.update(el.iterancestors())
     return found
+
+
+def _longer_than(el: etree._Element, size: float) -> bool:
+    """``len(text_of(el)) > size``, without collapsing the text when its raw length decides."""
+    raw = text_content(el)
+    return len(raw) > size and len(" ".join(raw.split())) > size
 
 
 def prune(root: etree._Element) -> None:
@@ -150,10 +186,9 @@ def prune(root: etree._Element) -> None:
             if tag in ("html", "body") or not _is_chrome(child, tag):
                 stack.append(child)
                 continue
-            size = len(text_of(child))
             protected = child in holds_body or (
-                size > 0.5 * total
-                and tag not in ("nav", "aside", "footer")
+                tag not in ("nav", "aside", "footer")
+                and _longer_than(child, 0.5 * total)
                 and not _STRONG_CHROME.search(_attrs(child))
             )
             if protected:
@@ -178,20 +213,25 @@ def _class_weight(el: etree._Element) -> float:
     return weight
 
 
-def _leaf_blocks(root: etree._Element) -> dict[etree._Element, bool]:
+def leaf_blocks(root: etree._Element) -> dict[etree._Element, bool]:
     """For every element: does it contain a block-level element? (one bottom-up pass)"""
-    has_block: dict[etree._Element, bool] = {}
-    for el in reversed(list(root.iter())):
-        has_block[el] = any(
-            isinstance(c.tag, str) and (c.tag in BLOCK_TAGS or has_block.get(c, False)) for c in el
-        )
+    has_block: dict[etree._Element, bool] = {}  # in reverse document order: callers rely on it
+    holders: set[etree._Element] = set()  # parents of a block (or of a block holder)
+    for el in reversed(list(root.iter())):  # children before their parent
+        inside = el in holders
+        has_block[el] = inside
+        tag = el.tag
+        if isinstance(tag, str) and (inside or tag in BLOCK_TAGS):
+            parent = el.getparent()
+            if parent is not None:
+                holders.add(parent)
     return has_block
 
 
 def score(root: etree._Element) -> dict[etree._Element, float]:
     """Readability-style container scores (see module docstring, step 2)."""
     raw: dict[etree._Element, float] = {}
-    has_block = _leaf_blocks(root)
+    has_block = leaf_blocks(root)
     for el, block_inside in has_block.items():
         tag = el.tag
         if not isinstance(tag, str) or tag not in SCORED_TAGS:
@@ -200,7 +240,7 @@ def score(root: etree._Element) -> dict[etree._Element, float]:
             if tag not in ("div", "section", "td"):
                 continue
             # Text typed straight into a container between its blocks (<br>-separated prose).
-            text = _SPACE.sub(" ", " ".join([el.text or ""] + [c.tail or "" for c in el])).strip()
+            text = collapse(" ".join([el.text or ""] + [c.tail or "" for c in el]))
             if len(text) < 100:
                 continue
         else:
@@ -266,7 +306,7 @@ def pick(root: etree._Element) -> etree._Element | None:
     parent = top.getparent()
     if parent is None or top.tag in ("body", "html"):
         return top
-    wrapper = lxml.html.Element("div")
+    wrapper = new_element("div")
     threshold = max(10.0, best * 0.2)
     bonus = _class_weight(top) * 0.2
     for sibling in list(parent):
@@ -280,92 +320,3 @@ def pick(root: etree._Element) -> etree._Element | None:
             sibling.tail = None
             wrapper.append(sibling)
     return wrapper
-
-
-def _cut_after(el: etree._Element, container: etree._Element) -> None:
-    """Remove ``el`` and everything after it, up to ``container``."""
-    node = el
-    while node is not None and node is not container:
-        parent = node.getparent()
-        for sib in list(node.itersiblings()):
-            remove(sib)
-        if node is el:
-            remove(node)
-        node = parent
-
-
-def tidy(body: etree._Element, title: str | None) -> None:
-    """Tidy the chosen body in place (see module docstring, step 4)."""
-    for el in list(body.iter("h1", "figcaption")):
-        remove(el)
-    total = len(text_of(body)) or 1
-    seen = 0
-    for el in list(body.iter(*_HEADINGS, "p", "div", "strong", "b", "span", "li")):
-        if el.getparent() is None:
-            continue
-        text = text_of(el)
-        if not text:
-            continue
-        if el.tag in _INLINE:
-            parent = el.getparent()
-            if parent is None or text_of(parent) != text:
-                continue
-        if len(text) < 60 and BOILERPLATE_HEADING_RE.match(text):
-            position = _chars_before(body, el)
-            if position > 0.5 * total or el.tag in _HEADINGS:
-                if position > 0.3 * total:
-                    _cut_after(el, body)
-                    break
-                remove(el)
-                continue
-        seen += len(text)
-    for el in list(body.iter()):
-        if el.getparent() is None or not isinstance(el.tag, str):
-            continue
-        if el.tag not in _CONTAINERS and el.tag not in _HEADINGS and el.tag != "li":
-            continue
-        text = text_of(el)
-        if not text:
-            if el.tag in ("p", "div", "span", "li") and el.find(".//img") is None:
-                remove(el)
-            continue
-        if len(text) < 200 and CHROME_LINE_RE.match(text):
-            remove(el)
-            continue
-        density = link_density(el, len(text))
-        if el.tag in ("ul", "ol", "div", "section", "table", "dl") and density > 0.6:
-            remove(el)
-            continue
-        if el.tag == "p" and density > 0.9 and len(text) < 200:
-            remove(el)
-            continue
-        if title and el.tag in _HEADINGS and text == title:
-            remove(el)
-    drop_repeats(body)
-
-
-def drop_repeats(body: etree._Element) -> None:
-    """Remove leaf blocks whose text repeats what the body already said (teasers, duplicates)."""
-    seen: set[tuple[str, ...]] = set()
-    has_block = _leaf_blocks(body)
-    for el in list(body.iter(*SCORED_TAGS, *_HEADINGS)):
-        if has_block.get(el, True) or el.getparent() is None:
-            continue
-        tokens = _WORD.findall(text_of(el).rstrip(".… "))
-        grams = {tuple(tokens[i : i + 4]) for i in range(max(1, len(tokens) - 3))}
-        if len(tokens) >= 6 and len(grams & seen) >= 0.8 * len(grams):
-            remove(el)
-        else:
-            seen.update(grams)
-
-
-def _chars_before(body: etree._Element, target: etree._Element) -> int:
-    count = 0
-    for node in body.iter():
-        if node is target:
-            return count
-        if node.text and isinstance(node.tag, str):
-            count += len(node.text.strip())
-        if node.tail:
-            count += len(node.tail.strip())
-    return count

@@ -17,6 +17,7 @@ from urllib.parse import urljoin
 from lxml import etree
 
 from ingest.clean_text import words
+from ingest.extract_tree import text_content
 
 _ARTICLE_TYPES = frozenset(
     words(
@@ -125,7 +126,10 @@ def extract_meta(doc: etree._Element, url: str) -> PageMeta:
     metas = _metas(doc)
     links: dict[str, str] = {}
     for link in doc.iter("link", "a"):
-        rels = (link.get("rel") or "").lower().split()
+        rel = link.get("rel")
+        if not rel:
+            continue
+        rels = rel.lower().split()
         for rel in rels:
             if rel in ("canonical", "license") and link.get("href") and rel not in links:
                 links[rel] = link.get("href", "").strip()
@@ -135,8 +139,8 @@ def extract_meta(doc: etree._Element, url: str) -> PageMeta:
         _name(ld.get("headline")),
         metas.get("og:title"),
         metas.get("twitter:title"),
-        h1.text_content().strip() if h1 is not None else None,
-        title_el.text_content().strip() if title_el is not None else None,
+        text_content(h1).strip() if h1 is not None else None,
+        text_content(title_el).strip() if title_el is not None else None,
     )
     byline = _first(
         _name(ld.get("author")),

@@ -100,6 +100,8 @@ BODY_RE = re.compile(
     r"|content[-_]?body|body[-_]?text|main[-_]?content|article__body|rich[-_]?text|post[-_]?entry"
     r"|single[-_]?post|td-post-content|field-name-body|blog[-_]?post|text[-_]?content"
 )
+# Every alternative of BODY_RE holds one of these words (a test checks it): a cheap first look.
+BODY_WORDS = ("body", "content", "text", "entry", "post")
 POSITIVE_RE = re.compile(r"article|body|content|entry|main|post|story|text|blog|hentry|page")
 NEGATIVE_RE = re.compile(
     r"comment|share|social|sidebar|widget|footer|related|promo|sponsor|ad-|banner|menu|nav"

@@ -16,8 +16,9 @@ from collections import Counter
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-import lxml.html
 from lxml import etree
+
+from ingest.extract_tree import parse_document, text_content
 
 MIN_PAGES = 2  # a block must appear on this many other pages of the host to count as chrome
 MIN_CHARS, MAX_CHARS = 20, 400  # shorter blocks are too generic, longer ones are prose
@@ -40,7 +41,7 @@ def block_key(text: str) -> str | None:
 def keys_of_tree(doc: etree._Element) -> set[str]:
     keys = set()
     for el in doc.iter(*BLOCK_TAGS):
-        key = block_key(el.text_content())
+        key = block_key(text_content(el))
         if key:
             keys.add(key)
     return keys
@@ -51,7 +52,7 @@ def template_keys(html: str) -> set[str]:
     if not html or not html.strip():
         return set()
     try:
-        return keys_of_tree(lxml.html.document_fromstring(re.sub(r"^\s*<\?xml[^>]*>", "", html)))
+        return keys_of_tree(parse_document(re.sub(r"^\s*<\?xml[^>]*>", "", html)))
     except (etree.ParserError, ValueError):
         return set()
 
@@ -68,7 +69,7 @@ def drop_boilerplate(doc: etree._Element, boilerplate: frozenset[str]) -> int:
     """Remove the blocks of ``doc`` whose key is in ``boilerplate``; returns how many went."""
     if not boilerplate:
         return 0
-    doomed = [el for el in doc.iter(*BLOCK_TAGS) if block_key(el.text_content()) in boilerplate]
+    doomed = [el for el in doc.iter(*BLOCK_TAGS) if block_key(text_content(el)) in boilerplate]
     for el in doomed:
         parent = el.getparent()
         if parent is not None:

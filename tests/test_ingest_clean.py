@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
+import sys
 from pathlib import Path
 
+import lxml.html
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ingest.clean import clean_html, decode_html, html_to_text
-from ingest.clean_text import fix_mojibake
+from ingest.clean import clean_html, clean_tree, decode_html, html_to_text
+from ingest.clean_text import ODD_SPACES, collapse_spaces, fix_mojibake, replace_surrogates
 from ingest.types import Body
 from ingest.urls import strip_tracking
 
@@ -146,3 +149,65 @@ def test_decode_html(raw: bytes, ctype: str | None, expected: str) -> None:
 @given(st.binary(max_size=300), st.one_of(st.none(), st.text(max_size=40)))
 def test_decode_html_never_raises(raw: bytes, ctype: str | None) -> None:
     assert isinstance(decode_html(raw, ctype), str)
+
+
+# --- fast paths that must give what the plain regular expressions gave ---------------------------
+
+_SPACE_RUNS = re.compile(r"[ \t\r\n\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+
+
+def test_odd_spaces_are_every_space_split_sees_and_collapse_does_not() -> None:
+    odd = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()]
+    odd = [c for c in odd if not _SPACE_RUNS.fullmatch(c)]
+    assert odd == list(ODD_SPACES)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.text(
+        alphabet=st.sampled_from(list(" \t\n\r\f\v\x1c\x1f\x85\u00a0\u1680\u2003\u2028\u3000ab’é")),
+        max_size=30,
+    )
+)
+def test_collapse_spaces_is_the_regex(text: str) -> None:
+    assert collapse_spaces(text) == _SPACE_RUNS.sub(" ", text)
+
+
+@pytest.mark.parametrize(
+    "text", ["", "plain", "Ã©tÃ©", "itâ€™s", "Ã", "naïve ’", "Â\u00a0x", "\u00e2\u20ac"]
+)
+def test_fix_mojibake_shortcut_changes_nothing(text: str) -> None:
+    pattern = re.compile(
+        "(?:[\u00c2-\u00df][\u20ac\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039"
+        "\u0152\u017d\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153"
+        "\u017e\u0178\u00a0-\u00bf]|[\u00e0-\u00ef].{2}|[\u00f0-\u00f4].{3})"
+    )
+    fixed = fix_mojibake(text)
+    if not pattern.search(text):  # no possible run: the text comes back as it was
+        assert fixed == text
+    assert fix_mojibake("itâ€™s") == "it’s"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("abc", "abc"), ("é\ud800x", "é\ufffdx"), ("\udfff", "\ufffd"), ("😀 é", "😀 é")],
+)
+def test_replace_surrogates(text: str, expected: str) -> None:
+    assert replace_surrogates(text) == expected
+
+
+def test_clean_html_memo_gives_equal_bodies() -> None:
+    markup = "<p>Summary  with <a href='/a?utm_source=x'>a link</a>.</p>"
+    first = clean_html(markup, BASE)
+    second = clean_html(markup, BASE)
+    assert first == second
+    assert clean_html(markup, None) != first  # the base URL is part of the key
+    assert first.text == "Summary with a link."
+
+
+def test_text_inside_pre_is_kept_when_the_root_sits_in_a_pre() -> None:
+    doc = lxml.html.document_fromstring("<pre><span>a   b</span>  c</pre>")
+    span = doc.find(".//span")
+    assert span is not None
+    body = clean_tree(span, None)
+    assert "a   b" in body.html
