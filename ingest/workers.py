@@ -8,6 +8,7 @@ starts in milliseconds and imports nothing per task. Small runs skip the pool: b
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import multiprocessing
 import os
@@ -63,4 +64,22 @@ def make_pool(workers: int) -> Executor | None:
         return None
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["ingest.workers"])
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    return ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_yield_to_orchestrator
+    )
+
+
+WORKER_NICENESS = 10
+
+
+def _yield_to_orchestrator() -> None:
+    """Run the workers at a lower CPU priority than the process that feeds them.
+
+    The orchestrator (fetching, storing, handing out work) is one thread; the workers are
+    many. With every core busy, a fair scheduler gives each runnable process the same share,
+    so the orchestrator, the one serial step, would get a fraction of a core while the workers
+    wait for the work it cannot hand out fast enough. Lower-priority workers still use every
+    cycle the orchestrator leaves.
+    """
+    with contextlib.suppress(OSError):  # not permitted here: run at the same priority
+        os.nice(WORKER_NICENESS)
