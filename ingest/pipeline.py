@@ -22,14 +22,13 @@ from config.settings import Settings, SourceSettings, parse_interval
 from ingest import health
 from ingest.batching import Batcher
 from ingest.cluster import better_copy, near_match
-from ingest.dedupe import Decision, decide, entry_hash, entry_identity, guid_key, usable_guids
+from ingest.dedupe import Decision, decide, guid_key
 from ingest.dedupe_near import WINDOW
 from ingest.errors import FetchError, IngestError
 from ingest.extract_template import learn_template, site_of
 from ingest.fetcher import Fetcher, host_of
 from ingest.fingerprint import remember
 from ingest.outcome import Item, SourceResult, _Counts, default_owner, to_new_story, utcnow
-from ingest.parse import parse_feed
 from ingest.pipeline_store import (
     keep,
     known_items,
@@ -43,8 +42,14 @@ from ingest.pipeline_store import (
 from ingest.process import needs_page
 from ingest.robots import RobotsCache
 from ingest.types import Fetched, NotModified, ParsedFeed, RawEntry
-from ingest.urls import url_key
-from ingest.workers import MIN_TASKS, Processed, make_pool, process_item, worker_count
+from ingest.workers import (
+    MIN_TASKS,
+    Processed,
+    make_pool,
+    parse_items,
+    process_item,
+    worker_count,
+)
 from store import sources
 from store.batch import PageBlob, StoryWrite
 from store.db import Database
@@ -181,8 +186,8 @@ class Ingestor:
     ) -> tuple[ParsedFeed, _Counts]:
         feed_blob = keep(self.db, got, "feed", now)
         try:
-            feed = await self._offload(
-                parse_feed,
+            parsed = await self._offload(
+                parse_items,
                 got.body,
                 got.final_url,
                 got.content_type,
@@ -191,12 +196,17 @@ class Ingestor:
         except IngestError as exc:
             exc.source = src.name
             raise
+        feed = parsed.feed
         counts = _Counts(failed=len(feed.skipped), problems=list(feed.skipped))
         item = Item(src, feed_blob, tuple(n for n in (feed.title,) if n), feed.rights, now)
-        entries = usable_guids(feed.entries)
-        known = known_items(self.db, src.name, [_keys(entry) for entry in entries])
+        known = known_items(self.db, src.name, parsed.keys)
         outcomes = await asyncio.gather(
-            *(self._entry(fetcher, item, entry, known, counts) for entry in entries)
+            *(
+                self._entry(fetcher, item, entry, keys[0], new_hash, known, counts)
+                for entry, keys, new_hash in zip(
+                    parsed.entries, parsed.keys, parsed.hashes, strict=True
+                )
+            )
         )
         for outcome in outcomes:
             setattr(counts, outcome, getattr(counts, outcome) + 1)
@@ -207,17 +217,18 @@ class Ingestor:
         fetcher: Fetcher,
         item: Item,
         entry: RawEntry,
+        guid: str,
+        new_hash: str,
         stored: Mapping[str, Known],
         counts: _Counts,
     ) -> str:
         """One feed item, start to end; returns the counter it adds to ("failed" on errors).
 
-        ``stored`` is what the feed's items are known as (one look-up for the whole feed)."""
+        ``stored`` is what the feed's items are known as (one look-up for the whole feed);
+        ``guid`` and ``new_hash`` (its entry hash) came with the parsed feed."""
         src = item.source
-        guid = entry_identity(entry)
         try:
             known = stored.get(guid)
-            new_hash = entry_hash(entry)
             decision = decide(
                 known_story=known.story_id if known else None,
                 known_via=known.via if known else None,
@@ -358,12 +369,6 @@ class Ingestor:
         self, src: SourceSettings, state: SourceState, exc: Exception, now: datetime
     ) -> None:
         record_error(self.db, src, state, exc, now)
-
-
-def _keys(entry: RawEntry) -> tuple[str, str | None, str | None]:
-    """``(guid, url key, guid key)`` of a feed item, for the feed's one exact look-up."""
-    guid = entry_identity(entry)
-    return guid, url_key(entry.link), guid_key(guid)
 
 
 def describe(source: str, exc: Exception) -> str:

@@ -18,9 +18,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from ingest.clean import decode_html
+from ingest.dedupe import entry_hash, entry_identity, guid_key, usable_guids
 from ingest.fingerprint import Analysis, Fingerprint, analyse, fingerprint_of
+from ingest.parse import parse_feed
 from ingest.process import process_entry
-from ingest.types import Fetched, RawEntry, StoryDraft
+from ingest.types import Fetched, ParsedFeed, RawEntry, StoryDraft
+from ingest.urls import url_key
 
 MIN_TASKS = 24  # fewer items than this are processed in-process
 
@@ -51,6 +54,29 @@ def process_item(entry: RawEntry, kwargs: dict[str, Any], page: Fetched | None) 
     draft = process_entry(entry, **kwargs)
     analysis = analyse(draft.body.text)
     return Processed(draft, fingerprint_of(analysis), packed, analysis)
+
+
+@dataclass(frozen=True, slots=True)
+class FeedItems:
+    """A parsed feed with what the orchestrator needs of each usable item before deciding:
+    ``(guid, url key, guid key)`` to look it up, and its entry hash to notice a change."""
+
+    feed: ParsedFeed
+    entries: tuple[RawEntry, ...]
+    keys: tuple[tuple[str, str | None, str | None], ...]
+    hashes: tuple[str, ...]
+
+
+def parse_items(body: bytes, url: str, content_type: str | None, *, max_items: int) -> FeedItems:
+    """``parse_feed`` plus each usable item's keys and entry hash (CPU work off the
+    orchestrator: a full-content feed's hashes cost as much as storing its items)."""
+    feed = parse_feed(body, url, content_type, max_items=max_items)
+    entries = tuple(usable_guids(feed.entries))
+    keys = []
+    for entry in entries:
+        guid = entry_identity(entry)
+        keys.append((guid, url_key(entry.link), guid_key(guid)))
+    return FeedItems(feed, entries, tuple(keys), tuple(entry_hash(e) for e in entries))
 
 
 def worker_count(configured: int) -> int:
