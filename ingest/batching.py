@@ -6,14 +6,17 @@ the queue is flushed ``delay`` seconds after its first job arrived, so every job
 meanwhile goes in the same call of ``flush`` (up to ``max_batch``). Under load the batches grow
 by themselves (the loop is busy, more jobs pile up); a job that arrives alone waits ``delay``
 at most. ``flush`` returns one result per job, an exception for a job that failed; it runs
-in the event loop's thread. This module knows nothing of what the jobs are.
+in the event loop's thread. ``TaskBatcher`` does the same for work sent to an executor (one
+task per batch, results back per job). This module knows nothing of what the jobs are.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Callable, Sequence
-from typing import Generic, TypeVar
+from concurrent.futures import Executor
+from typing import Any, Generic, TypeVar
 
 J = TypeVar("J")
 R = TypeVar("R")
@@ -68,3 +71,62 @@ class Batcher(Generic[J, R]):
                     future.set_exception(result)
                 else:
                     future.set_result(result)
+
+
+class TaskBatcher(Generic[J, R]):
+    """``await submit(job)``: the jobs submitted in one turn of the event loop go to
+    ``executor`` as one call of ``run`` (a list in, a list of results or exceptions out).
+
+    For work whose hand-off costs more than a small job (a process pool pickles and wakes per
+    task): a feed's twenty items become one task. No delay is added: a job that arrives alone
+    goes alone on the next turn of the loop.
+    """
+
+    def __init__(
+        self,
+        executor: Executor,
+        run: Callable[[list[J]], list[R | Exception]],
+        *,
+        max_batch: int = 32,
+    ) -> None:
+        self._executor = executor
+        self._run_batch = run
+        self._max = max_batch
+        self._queue: list[tuple[J, asyncio.Future[R]]] = []
+        self._scheduled = False
+        self.tasks = 0
+
+    async def submit(self, job: J) -> R:
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[R] = loop.create_future()
+        self._queue.append((job, future))
+        if not self._scheduled:
+            self._scheduled = True
+            loop.call_soon(self._dispatch)
+        return await future
+
+    def _dispatch(self) -> None:
+        self._scheduled = False
+        loop = asyncio.get_running_loop()
+        while self._queue:
+            batch, self._queue = self._queue[: self._max], self._queue[self._max :]
+            self.tasks += 1
+            done = loop.run_in_executor(self._executor, self._run_batch, [j for j, _f in batch])
+            done.add_done_callback(functools.partial(_settle, batch))
+
+
+def _settle(batch: list[tuple[Any, asyncio.Future[Any]]], done: asyncio.Future[Any]) -> None:
+    """Hand each job its own result (the whole batch's error when the call itself failed)."""
+    if done.cancelled():
+        results: list[Any] = [asyncio.CancelledError()] * len(batch)
+    elif done.exception() is not None:
+        results = [done.exception()] * len(batch)
+    else:
+        results = list(done.result())
+    for (_job, future), result in zip(batch, results, strict=True):
+        if future.done():
+            continue
+        if isinstance(result, BaseException):
+            future.set_exception(result)
+        else:
+            future.set_result(result)

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from config.settings import Settings, SourceSettings, parse_interval
 from ingest import health
-from ingest.batching import Batcher
+from ingest.batching import Batcher, TaskBatcher
 from ingest.cluster import better_copy, near_match
 from ingest.dedupe import Decision, decide, guid_key
 from ingest.dedupe_near import WINDOW
@@ -48,6 +48,7 @@ from ingest.workers import (
     make_pool,
     parse_items,
     process_item,
+    process_items,
     worker_count,
 )
 from store import sources
@@ -93,6 +94,8 @@ class Ingestor:
         self._writes: Batcher[StoryWrite, Added] = Batcher(
             functools.partial(write_stories, self.db)
         )
+        self._tasks: TaskBatcher[tuple[RawEntry, dict[str, Any], Fetched | None], Processed] | None
+        self._tasks = TaskBatcher(pool, process_items) if pool is not None else None
 
     async def run(
         self, names: Sequence[str] | None = None, *, force: bool = False, only_due: bool = False
@@ -317,8 +320,11 @@ class Ingestor:
     async def _process(
         self, entry: RawEntry, kwargs: dict[str, Any], page: Fetched | None
     ) -> Processed:
-        """The CPU-bound chain for one item: in a worker process when there is a pool."""
-        return await self._offload(process_item, entry, kwargs, page)
+        """The CPU-bound chain for one item: in a worker process when there is a pool, where
+        the items ready at the same moment (a full-content feed's) travel as one task."""
+        if self._tasks is None:
+            return process_item(entry, kwargs, page)
+        return await self._tasks.submit((entry, kwargs, page))
 
     async def _offload(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run a pure, CPU-bound stage in a worker process when there is a pool."""

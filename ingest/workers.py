@@ -56,6 +56,19 @@ def process_item(entry: RawEntry, kwargs: dict[str, Any], page: Fetched | None) 
     return Processed(draft, fingerprint_of(analysis), packed, analysis)
 
 
+def process_items(
+    jobs: list[tuple[RawEntry, dict[str, Any], Fetched | None]],
+) -> list[Processed | Exception]:
+    """``process_item`` for several items in one task; a failing item fails alone."""
+    out: list[Processed | Exception] = []
+    for entry, kwargs, page in jobs:
+        try:
+            out.append(process_item(entry, kwargs, page))
+        except Exception as exc:  # reported against this item by the orchestrator
+            out.append(exc)
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class FeedItems:
     """A parsed feed with what the orchestrator needs of each usable item before deciding:

@@ -1,13 +1,14 @@
-"""The batcher: jobs that finish together are flushed together, each gets its own result."""
+"""The batchers: jobs that are ready together go together, and each gets its own result."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from ingest.batching import Batcher
+from ingest.batching import Batcher, TaskBatcher
 
 
 def _recording(calls: list[list[int]]) -> Batcher[int, int]:
@@ -59,3 +60,40 @@ def test_a_flush_that_raises_fails_each_of_its_jobs() -> None:
             await batcher.submit(3)
 
     asyncio.run(main())
+
+
+def test_jobs_ready_together_travel_to_the_executor_as_one_task() -> None:
+    calls: list[list[int]] = []
+
+    def run(jobs: list[int]) -> list[int | Exception]:
+        calls.append(list(jobs))
+        return [ValueError(f"job {j} is odd") if j % 2 else j * 10 for j in jobs]
+
+    async def main() -> list[int | BaseException]:
+        with ThreadPoolExecutor(1) as executor:
+            batcher: TaskBatcher[int, int] = TaskBatcher(executor, run, max_batch=3)
+            together = await asyncio.gather(
+                *(batcher.submit(j) for j in (2, 4, 1, 6)), return_exceptions=True
+            )
+            alone = await batcher.submit(8)
+            assert batcher.tasks == 3
+            return [*together, alone]
+
+    results = asyncio.run(main())
+    assert calls == [[2, 4, 1], [6], [8]]
+    assert results[0:2] == [20, 40] and results[3:] == [60, 80]
+    assert isinstance(results[2], ValueError)
+
+
+def test_a_task_that_fails_fails_each_of_its_jobs() -> None:
+    def run(jobs: list[int]) -> list[int | Exception]:
+        raise RuntimeError("worker died")
+
+    async def main() -> list[int | BaseException]:
+        with ThreadPoolExecutor(1) as executor:
+            batcher: TaskBatcher[int, int] = TaskBatcher(executor, run)
+            return await asyncio.gather(
+                batcher.submit(1), batcher.submit(2), return_exceptions=True
+            )
+
+    assert all(isinstance(r, RuntimeError) for r in asyncio.run(main()))
