@@ -1,10 +1,18 @@
 """The ingest orchestrator: fetch | parse | (page fetch) | process | dedupe | store, per source.
 
-This is the one module of ``ingest`` that does I/O against the database (through ``store``); HTTP
-goes through ``ingest.fetcher``. Sources run concurrently within the fetcher's global and per-host
-limits; one bad item never aborts its source and one bad source never aborts the run. Each source
-yields one ``SourceResult``. When to come back and how healthy a source is are decided by the
-pure ``ingest.schedule``; this module only applies and stores those decisions.
+With ``ingest.pipeline_store`` (its database side) this is the only part of ``ingest`` that does
+I/O against the database; HTTP goes through ``ingest.fetcher``. Sources run concurrently within
+the fetcher's global and per-host limits; one bad item never aborts its source and one bad source
+never aborts the run. Each source yields one ``SourceResult``. When to come back and how healthy
+a source is are decided by the pure ``ingest.schedule``; this module only applies and stores
+those decisions.
+
+Where the work runs (the orchestrator is one thread, so it keeps only what must be serial):
+parsing a feed, hashing its items and processing each item (extract, clean, attribute, sections,
+fingerprint and text analysis) go to the worker processes, a feed's ready items as one task
+(``batching.TaskBatcher``); a feed's items are looked up in a few statements; new stories are
+stored many to a transaction (``batching.Batcher`` over ``store.batch``), each with its own
+outcome.
 """
 
 from __future__ import annotations
