@@ -12,6 +12,8 @@ import contextlib
 import hashlib
 import multiprocessing
 import os
+import threading
+import time
 import zlib
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -104,11 +106,35 @@ def make_pool(workers: int) -> Executor | None:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["ingest.workers"])
     return ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_yield_to_orchestrator
+        max_workers=workers,
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(os.getpid(),),
     )
 
 
 WORKER_NICENESS = 10
+WATCH_SECONDS = 1.0
+
+
+def _start_worker(orchestrator: int) -> None:
+    """Each worker: lower its priority, and leave when the orchestrator is gone."""
+    _yield_to_orchestrator()
+    threading.Thread(target=_watch, args=(orchestrator,), daemon=True).start()
+
+
+def _watch(orchestrator: int) -> None:
+    """Exit once ``orchestrator`` no longer exists: a killed service (``kill -9``, OOM) must not
+    leave its workers behind, and a worker's own copy of the task queue keeps it waiting for
+    tasks that will never come."""
+    while True:
+        time.sleep(WATCH_SECONDS)
+        try:
+            os.kill(orchestrator, 0)
+        except ProcessLookupError:
+            os._exit(0)
+        except PermissionError:  # the pid is taken by another user's process: ours is gone
+            os._exit(0)
 
 
 def _yield_to_orchestrator() -> None:
