@@ -200,13 +200,15 @@ def analyse(text: str) -> Analysis:
         _PACKED.move_to_end(key)
         analysis = _unpack(*packed)
     else:
-        analysis = _analysis_of(text)
+        analysis = analysis_of(text)
         _keep_packed(key, analysis)
     _keep_ready(text, analysis)
     return analysis
 
 
-def _analysis_of(text: str) -> Analysis:
+def analysis_of(text: str) -> Analysis:
+    """The analysis of ``text``, computed now and kept nowhere (a worker process analyses each
+    new story once and sends it on: a cache there would only hold memory)."""
     words = words_of(text)
     return Analysis(
         words=len(words),

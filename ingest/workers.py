@@ -21,7 +21,7 @@ from typing import Any
 
 from ingest.clean import decode_html
 from ingest.dedupe import entry_hash, entry_identity, guid_key, usable_guids
-from ingest.fingerprint import Analysis, Fingerprint, analyse, fingerprint_of
+from ingest.fingerprint import Analysis, Fingerprint, analysis_of, fingerprint_of
 from ingest.parse import parse_feed
 from ingest.process import process_entry
 from ingest.types import Fetched, ParsedFeed, RawEntry, StoryDraft
@@ -54,7 +54,7 @@ def process_item(entry: RawEntry, kwargs: dict[str, Any], page: Fetched | None) 
             "page_blob": digest,
         }
     draft = process_entry(entry, **kwargs)
-    analysis = analyse(draft.body.text)
+    analysis = analysis_of(draft.body.text)
     return Processed(draft, fingerprint_of(analysis), packed, analysis)
 
 
