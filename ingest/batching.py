@@ -25,23 +25,14 @@ MAX_BATCH = 200
 DELAY = 0.02  # seconds: short next to a fetch, long enough for results to pile up
 
 
-class Batcher(Generic[J, R]):
-    """``await submit(job)`` returns ``flush([..., job, ...])``'s result for that job."""
+class _Queue(Generic[J, R]):
+    """Jobs waiting for their turn, each with the future its submitter awaits."""
 
-    def __init__(
-        self,
-        flush: Callable[[Sequence[J]], Sequence[R | Exception]],
-        *,
-        max_batch: int = MAX_BATCH,
-        delay: float = DELAY,
-    ) -> None:
-        self._flush = flush
+    def __init__(self, max_batch: int, delay: float) -> None:
         self._max = max_batch
         self._delay = delay
         self._queue: list[tuple[J, asyncio.Future[R]]] = []
         self._scheduled = False
-        self.batches = 0
-        self.jobs = 0
 
     async def submit(self, job: J) -> R:
         loop = asyncio.get_running_loop()
@@ -52,10 +43,33 @@ class Batcher(Generic[J, R]):
             loop.call_later(self._delay, self._run)
         return await future
 
+    def _take(self) -> list[tuple[J, asyncio.Future[R]]]:
+        batch, self._queue = self._queue[: self._max], self._queue[self._max :]
+        return batch
+
+    def _run(self) -> None:
+        raise NotImplementedError
+
+
+class Batcher(_Queue[J, R]):
+    """``await submit(job)`` returns ``flush([..., job, ...])``'s result for that job."""
+
+    def __init__(
+        self,
+        flush: Callable[[Sequence[J]], Sequence[R | Exception]],
+        *,
+        max_batch: int = MAX_BATCH,
+        delay: float = DELAY,
+    ) -> None:
+        super().__init__(max_batch, delay)
+        self._flush = flush
+        self.batches = 0
+        self.jobs = 0
+
     def _run(self) -> None:
         self._scheduled = False
         while self._queue:
-            batch, self._queue = self._queue[: self._max], self._queue[self._max :]
+            batch = self._take()
             try:
                 results = list(self._flush([job for job, _future in batch]))
                 if len(results) != len(batch):
@@ -73,7 +87,7 @@ class Batcher(Generic[J, R]):
                     future.set_result(result)
 
 
-class TaskBatcher(Generic[J, R]):
+class TaskBatcher(_Queue[J, R]):
     """``await submit(job)``: the jobs submitted in one turn of the event loop go to
     ``executor`` as one call of ``run`` (a list in, a list of results or exceptions out).
 
@@ -89,27 +103,16 @@ class TaskBatcher(Generic[J, R]):
         *,
         max_batch: int = 32,
     ) -> None:
+        super().__init__(max_batch, 0.0)
         self._executor = executor
         self._run_batch = run
-        self._max = max_batch
-        self._queue: list[tuple[J, asyncio.Future[R]]] = []
-        self._scheduled = False
         self.tasks = 0
 
-    async def submit(self, job: J) -> R:
-        loop = asyncio.get_running_loop()
-        future: asyncio.Future[R] = loop.create_future()
-        self._queue.append((job, future))
-        if not self._scheduled:
-            self._scheduled = True
-            loop.call_soon(self._dispatch)
-        return await future
-
-    def _dispatch(self) -> None:
+    def _run(self) -> None:
         self._scheduled = False
         loop = asyncio.get_running_loop()
         while self._queue:
-            batch, self._queue = self._queue[: self._max], self._queue[self._max :]
+            batch = self._take()
             self.tasks += 1
             done = loop.run_in_executor(self._executor, self._run_batch, [j for j, _f in batch])
             done.add_done_callback(functools.partial(_settle, batch))

@@ -64,7 +64,7 @@ from store.batch import PageBlob, StoryWrite
 from store.db import Database
 from store.errors import StorageError
 from store.stories import Added
-from store.types import Known, SourceState
+from store.types import Known
 
 __all__ = ["Ingestor", "SourceResult", "ingest", "site_page_keys", "to_new_story", "utcnow"]
 
@@ -165,16 +165,16 @@ class Ingestor:
                 last_modified=None if force else state.last_modified,
             )
             if isinstance(got, NotModified):
-                self._record_success(src, state, got, None, now, url)
+                record_success(self.db, src, state, got, None, now, url)
                 return SourceResult(src.name, "not-modified", seconds=time.monotonic() - started)
             feed, counts = await self._entries(fetcher, src, got, now)
-            self._record_success(src, state, got, feed, now, url)
+            record_success(self.db, src, state, got, feed, now, url)
         except Exception as exc:  # one bad source never aborts the run, whatever went wrong
             if not isinstance(exc, IngestError | StorageError):
                 log.exception("%s: unexpected error (a bug: please report it)", src.name)
             message = describe(src.name, exc)
             log.warning(message)
-            self._record_error(src, state, exc, now)
+            record_error(self.db, src, state, exc, now)
             return SourceResult(
                 src.name, "error", error=message, seconds=time.monotonic() - started
             )
@@ -367,22 +367,6 @@ class Ingestor:
             pages = site_page_keys(self.db, site, limit=TEMPLATE_PAGES)
             self._templates[site] = learn_template(keys for _digest, keys in pages)
         return self._templates[site]
-
-    def _record_success(
-        self,
-        src: SourceSettings,
-        state: SourceState,
-        got: Fetched | NotModified,
-        feed: ParsedFeed | None,
-        now: datetime,
-        requested: str,
-    ) -> None:
-        record_success(self.db, src, state, got, feed, now, requested)
-
-    def _record_error(
-        self, src: SourceSettings, state: SourceState, exc: Exception, now: datetime
-    ) -> None:
-        record_error(self.db, src, state, exc, now)
 
 
 def describe(source: str, exc: Exception) -> str:

@@ -68,6 +68,26 @@ def add_stories(db: Database, writes: Sequence[StoryWrite]) -> list[Added | Exce
 
 
 def _write(conn: Connection, w: StoryWrite) -> Added:
+    _keep_page(conn, w)
+    return stories.add_story_in(
+        conn, w.story, now=w.now, near=w.near, prefer=w.prefer, window=w.window
+    )
+
+
+def _alone(db: Database, w: StoryWrite) -> Added | Exception:
+    """One write in its own transactions (the page, then the story with its retries)."""
+    try:
+        with db.begin() as conn:
+            _keep_page(conn, w)
+        return stories.add_story(
+            db, w.story, now=w.now, near=w.near, prefer=w.prefer, window=w.window
+        )
+    except Exception as exc:  # the caller reports it against this story only
+        return exc
+
+
+def _keep_page(conn: Connection, w: StoryWrite) -> None:
+    """The page the story was extracted from, before the story that refers to it."""
     if w.page is not None:
         blobs.put_blob_in(
             conn,
@@ -78,31 +98,3 @@ def _write(conn: Connection, w: StoryWrite) -> Added:
             now=w.now,
             packed=w.page.packed,
         )
-    return stories.add_story_in(
-        conn,
-        w.story,
-        now=w.now,
-        near=w.near,
-        prefer=w.prefer,
-        window=w.window,
-    )
-
-
-def _alone(db: Database, w: StoryWrite) -> Added | Exception:
-    """One write in its own transactions (the page, then the story with its retries)."""
-    try:
-        if w.page is not None:
-            blobs.put_blob(
-                db,
-                w.page.data,
-                kind="page",
-                url=w.page.url,
-                content_type=w.page.content_type,
-                now=w.now,
-                packed=w.page.packed,
-            )
-        return stories.add_story(
-            db, w.story, now=w.now, near=w.near, prefer=w.prefer, window=w.window
-        )
-    except Exception as exc:  # the caller reports it against this story only
-        return exc
