@@ -221,6 +221,12 @@ def analysis_of(text: str) -> Analysis:
     )
 
 
+def forget() -> None:
+    """Drop every kept analysis (an ingest run is over: its memory goes back, e.g. to publish)."""
+    _RECENT.clear()
+    _PACKED.clear()
+
+
 def remember(text: str, analysis: Analysis) -> None:
     """Keep an analysis made elsewhere (a worker process analysed the new story's body)."""
     _keep_packed(_digest(text), analysis)

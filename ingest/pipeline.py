@@ -35,7 +35,7 @@ from ingest.dedupe_near import WINDOW
 from ingest.errors import FetchError, IngestError
 from ingest.extract_template import learn_template, site_of
 from ingest.fetcher import Fetcher, host_of
-from ingest.fingerprint import remember
+from ingest.fingerprint import forget, remember
 from ingest.outcome import Item, SourceResult, _Counts, default_owner, to_new_story, utcnow
 from ingest.pipeline_store import (
     keep,
@@ -402,5 +402,6 @@ def ingest(
         ingestor = Ingestor(db, settings, clock=clock, pool=pool)
         return asyncio.run(ingestor.run(names, force=force, only_due=only_due))
     finally:
+        forget()  # the analyses kept for this run's near-duplicate checks
         if own is not None:
             own.shutdown()
