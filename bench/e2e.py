@@ -155,8 +155,10 @@ def child_baseline(
     }
 
 
-def _tree_rss(pid: int) -> int:
-    """Resident bytes of ``pid`` and all its descendants (from /proc)."""
+def _tree_rss(pid: int, *, proportional: bool = False) -> int:
+    """Resident bytes of ``pid`` and all its descendants (from /proc); ``proportional``: PSS,
+    each shared page counted once across the processes sharing it (the worker processes
+    share the fork server's pages), instead of RSS, which counts it in each of them."""
     parents: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -175,6 +177,13 @@ def _tree_rss(pid: int) -> int:
     total = 0
     for p in tree:
         try:
+            if proportional:
+                with open(f"/proc/{p}/smaps_rollup", "rb") as fh:
+                    for line in fh:
+                        if line.startswith(b"Pss:"):
+                            total += int(line.split()[1]) * 1024
+                            break
+                continue
             with open(f"/proc/{p}/statm", "rb") as fh:
                 total += int(fh.read().split()[1]) * PAGE
         except (OSError, ValueError, IndexError):
@@ -201,15 +210,20 @@ def run_child(kind: str, corpus: Path, base: str, work: Path, args: argparse.Nam
     proc = subprocess.Popen(
         cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT
     )
-    peak = 0
+    peak = peak_pss = 0
+    samples = 0
     while proc.poll() is None:
         peak = max(peak, _tree_rss(proc.pid))
+        if samples % 4 == 0:  # PSS costs the kernel more to add up: every 0.2 s
+            peak_pss = max(peak_pss, _tree_rss(proc.pid, proportional=True))
+        samples += 1
         time.sleep(0.05)
     out, err = proc.communicate()
     if proc.returncode != 0:
         return {"failed_run": f"{kind} run failed (exit {proc.returncode}):\n{err[-2500:]}"}
     result = json.loads(out.strip().splitlines()[-1])
     result["tree_peak_mb"] = peak / 2**20
+    result["tree_peak_pss_mb"] = peak_pss / 2**20
     result["load"] = load
     return result
 
@@ -300,8 +314,13 @@ def report(spec: Spec, manifest: Manifest, gen_s: float, base: str, res: dict[st
 def _ours_details(manifest: Manifest, ours: dict[str, Any]) -> None:
     print(
         f"wirefeed: ingest {ours['ingest_s']:.1f} s + publish {ours['publish_s']:.1f} s; "
-        f"CPU {ours['cpu_s']:.1f} s in the main process, {ours['children_cpu_s']:.1f} s in "
-        f"child processes; {manifest.carried} carried items, {ours['duplicate']} found duplicate"
+        f"CPU {ours['cpu_s']:.1f} s in the main process (the workers' is not counted: they are "
+        f"the fork server's children); {manifest.carried} carried items, {ours['duplicate']} "
+        "found duplicate"
+    )
+    print(
+        f"peak PSS of the tree: {ours.get('tree_peak_pss_mb', 0):.0f} MB (each shared page "
+        "counted once; the RSS column counts the fork server's pages again in every worker)"
     )
     requests = ", ".join(f"{k}: {v}" for k, v in sorted(ours["second_requests"].items()) if v)
     print(
