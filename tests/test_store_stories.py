@@ -168,3 +168,37 @@ def test_source_state_round_trip_and_claims(db: Database) -> None:
     assert both == ["b", "a"]  # never-fetched first, then by due time
     assert sources.reset_source(db, "a")
     assert sources.get_state(db, "a").next_due is None
+
+
+def test_a_feeds_items_are_looked_up_together_with_the_same_precedence(db: Database) -> None:
+    stories.add_story(db, replace(BASE, guid_key="/story-1"), now=NOW)  # wire-a, a-1
+    other = replace(
+        BASE,
+        source="wire-b",
+        guid="b-1",
+        url="https://b.example/2",
+        url_key="b.example/2",
+        body_hash="h2",
+        title="Another story",
+    )
+    stories.add_story(db, other, now=NOW)
+    items = [
+        ("a-1", "nowhere.example/x", None),  # its own item, whatever its URL says
+        ("a-1-moved", None, "/story-1"),  # the same item under a migrated GUID
+        ("a-9", "b.example/2", None),  # a new GUID at another outlet's URL
+        ("a-10", "new.example/y", "/y"),  # not known at all
+    ]
+    found = stories.find_known_many(db, "wire-a", items)
+    one_by_one = {
+        guid: stories.find_known(
+            db, source="wire-a", guid=guid, url_key=ukey, body_hash=None, guid_key=gkey
+        )
+        for guid, ukey, gkey in items
+    }
+    assert found == {guid: known for guid, known in one_by_one.items() if known is not None}
+    assert {guid: k.via for guid, k in found.items()} == {
+        "a-1": "item",
+        "a-1-moved": "item",
+        "a-9": "url",
+    }
+    assert found["a-1"].entry_hash == "e1"
