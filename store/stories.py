@@ -1,9 +1,11 @@
-"""Store and read stories: insert with database-enforced uniqueness, look-ups by key, listings.
+"""Store stories: insert with database-enforced uniqueness, aliases, updates.
 
 Uniqueness is decided by the database (unique indexes on source+guid, normalized URL and body
 hash), so two overlapping runs can never store one story twice: the loser of a race becomes an
-alias of the winner. This module does not decide what is a duplicate beyond those keys (that is
-``ingest.dedupe``) and renders nothing.
+alias of the winner. ``add_story_in`` works inside a caller's transaction (``store.batch`` puts
+many stories in one). The exact look-ups live in ``store.lookup`` and the listings in
+``store.reading``; both are re-exported here. This module does not decide what is a duplicate
+beyond those keys (that is ``ingest.dedupe``) and renders nothing.
 """
 
 from __future__ import annotations
