@@ -3,9 +3,8 @@
 Newest first everywhere (by ``story.date``, then id). Groups stories per configured section,
 finds previous/next in a section, the recent stories, related stories (shared significant
 title/body terms within a window of older stories of the same section, so that new stories
-leave older pages alone), and the home page's latest per section. It also gives each story its
-output path, resolving collisions (``assign_paths``; ``plan`` keeps published paths stable).
-Pagination lives in ``archive``.
+leave older pages alone), and the home page's latest per section. Story paths are given by
+``plan.assign_paths`` (which keeps published ones stable); pagination lives in ``archive``.
 
 Deliberately no rendering, no file system, no clock and no database: frozen data in, frozen data
 out. Section names a story carries that are not configured are ignored (no page to link to).
@@ -19,7 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from publish.paths import safe_slug, story_path, utc
+from publish.paths import utc
 
 if TYPE_CHECKING:
     from config.settings import SectionSettings
@@ -115,20 +114,6 @@ def neighbours(section: Section, stories: Sequence[StoredStory], story_id: int) 
 def recent(stories: Sequence[StoredStory], exclude: int, n: int) -> tuple[StoredStory, ...]:
     """The ``n`` newest stories other than ``exclude``."""
     return tuple(s for s in stories[: n + 1] if s.id != exclude)[:n]
-
-
-def assign_paths(stories: Sequence[StoredStory]) -> dict[int, str]:
-    """story id -> output path; a path already taken gets '-<id>' appended to its slug."""
-    paths: dict[int, str] = {}
-    taken: set[str] = set()
-    for story in sorted(stories, key=lambda s: s.id):
-        slug = safe_slug(story.slug, story.title, story.id)
-        path = story_path(story.date, slug)
-        if path in taken:
-            path = story_path(story.date, f"{slug[:70]}-{story.id}")
-        taken.add(path)
-        paths[story.id] = path
-    return paths
 
 
 def terms(story: StoredStory) -> frozenset[str]:

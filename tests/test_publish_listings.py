@@ -8,6 +8,7 @@ from typing import Any
 from config.settings import SectionSettings
 from publish import listings
 from publish.listings import Section
+from publish.plan import assign_paths
 from store.types import StoredStory
 
 T0 = datetime(2024, 4, 17, 12, 0, tzinfo=UTC)
@@ -116,7 +117,7 @@ def test_assign_paths_resolves_collisions_and_bad_slugs() -> None:
     a = story(1, slug="same")
     b = story(2, slug="same")
     c = story(3, slug="Bad Slug/../x", title="Bad")
-    paths = listings.assign_paths([b, a, c])
+    paths = assign_paths([b, a, c], {})
     assert paths[1] == "2024/04/17/same/index.html"
     assert paths[2] == "2024/04/17/same-2/index.html"
     assert paths[3] == "2024/04/17/bad-slug-x/index.html"
