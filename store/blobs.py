@@ -16,6 +16,7 @@ from sqlalchemy import Connection, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from store.dates import as_utc
 from store.db import Database
 from store.models import BlobRow
 
@@ -100,16 +101,7 @@ def put_blob_in(
 def get_blob(db: Database, digest: str) -> Blob | None:
     with db.read() as conn:
         row = conn.execute(select(B).where(B.c.hash == digest)).first()
-    if row is None:
-        return None
-    return Blob(
-        hash=row.hash,
-        kind=row.kind,
-        url=row.url,
-        content_type=row.content_type,
-        fetched_at=row.fetched_at if row.fetched_at.tzinfo else row.fetched_at.replace(tzinfo=UTC),
-        data=zlib.decompress(row.data),
-    )
+    return None if row is None else _blob(row)
 
 
 def recent_pages(db: Database, prefix: str, *, limit: int) -> list[Blob]:
@@ -122,15 +114,15 @@ def recent_pages(db: Database, prefix: str, *, limit: int) -> list[Blob]:
     )
     with db.read() as conn:
         rows = conn.execute(query).all()
-    return [
-        Blob(
-            hash=r.hash,
-            kind=r.kind,
-            url=r.url,
-            content_type=r.content_type,
-            fetched_at=r.fetched_at,
-            data=zlib.decompress(r.data),
-        )
-        for r in rows
-        if r.url and r.url.startswith(prefix)
-    ]
+    return [_blob(r) for r in rows if r.url and r.url.startswith(prefix)]
+
+
+def _blob(row: Any) -> Blob:
+    return Blob(
+        hash=row.hash,
+        kind=row.kind,
+        url=row.url,
+        content_type=row.content_type,
+        fetched_at=as_utc(row.fetched_at),
+        data=zlib.decompress(row.data),
+    )
