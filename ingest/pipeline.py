@@ -39,13 +39,11 @@ from ingest.fingerprint import forget, remember
 from ingest.outcome import Item, SourceResult, _Counts, default_owner, to_new_story, utcnow
 from ingest.pipeline_store import (
     keep,
-    known_items,
     record_error,
     record_success,
     site_page_keys,
     stored_page,
     update_story,
-    write_stories,
 )
 from ingest.process import needs_page
 from ingest.robots import RobotsCache
@@ -59,8 +57,8 @@ from ingest.workers import (
     process_items,
     worker_count,
 )
-from store import sources
-from store.batch import PageBlob, StoryWrite
+from store import sources, stories
+from store.batch import PageBlob, StoryWrite, add_stories
 from store.db import Database
 from store.errors import StorageError
 from store.stories import Added
@@ -99,9 +97,7 @@ class Ingestor:
         self.priorities = {s.name: s.priority for s in settings.sources}
         self._slots = asyncio.Semaphore(ITEMS_IN_FLIGHT)
         self._templates: dict[str, frozenset[str]] = {}
-        self._writes: Batcher[StoryWrite, Added] = Batcher(
-            functools.partial(write_stories, self.db)
-        )
+        self._writes: Batcher[StoryWrite, Added] = Batcher(functools.partial(add_stories, self.db))
         self._tasks: TaskBatcher[tuple[RawEntry, dict[str, Any], Fetched | None], Processed] | None
         self._tasks = TaskBatcher(pool, process_items) if pool is not None else None
 
@@ -210,7 +206,7 @@ class Ingestor:
         feed = parsed.feed
         counts = _Counts(failed=len(feed.skipped), problems=list(feed.skipped))
         item = Item(src, feed_blob, tuple(n for n in (feed.title,) if n), feed.rights, now)
-        known = known_items(self.db, src.name, parsed.keys)
+        known = stories.find_known_many(self.db, src.name, parsed.keys)
         outcomes = await asyncio.gather(
             *(
                 self._entry(fetcher, item, entry, keys[0], new_hash, known, counts)

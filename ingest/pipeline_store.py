@@ -1,9 +1,10 @@
 """The orchestrator's database side: every store call an ingest pass makes, in one place.
 
-``ingest.pipeline`` decides the flow (what to fetch, what to process, in which order); this
-module turns its decisions into store calls: the exact look-up of an item, raw bytes kept for
-replay, a site's stored pages for its template, the write of new stories in batches
-(``store.batch``), the revision path of a changed item, and the source's state after a fetch.
+``ingest.pipeline`` decides the flow (what to fetch, what to process, in which order) and makes
+the one-line store calls itself (a feed's look-up, the batched writes of ``store.batch``); this
+module holds the store work that takes more than a call: raw bytes kept for replay, a site's
+stored pages for its template, the revision path of a changed item, and the source's state
+after a fetch.
 With ``ingest.pipeline`` it is the only part of ``ingest`` that imports the store; the pure
 stages never do. It fetches nothing and runs no stage.
 """
@@ -11,7 +12,6 @@ stages never do. It fetches nothing and runs no stage.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from config.settings import SourceSettings
@@ -22,20 +22,11 @@ from ingest.outcome import _Counts
 from ingest.revisions import classify_revision, may_record
 from ingest.types import Fetched, NotModified, ParsedFeed
 from store import blobs, revisions, sources, stories
-from store.batch import StoryWrite, add_stories
 from store.db import Database
 from store.errors import StorageError
-from store.stories import Added
-from store.types import Known, NewStory, SourceState
+from store.types import NewStory, SourceState
 
 log = logging.getLogger("wirefeed.ingest")
-
-
-def known_items(
-    db: Database, source: str, items: Sequence[tuple[str, str | None, str | None]]
-) -> dict[str, Known]:
-    """What a feed's items ``(guid, url key, guid key)`` are stored as already, by GUID."""
-    return stories.find_known_many(db, source, items)
 
 
 def keep(db: Database, got: Fetched, kind: str, now: datetime) -> str:
@@ -43,11 +34,6 @@ def keep(db: Database, got: Fetched, kind: str, now: datetime) -> str:
     return blobs.put_blob(
         db, got.body, kind=kind, url=got.final_url, content_type=got.content_type, now=now
     )
-
-
-def write_stories(db: Database, writes: Sequence[StoryWrite]) -> list[Added | Exception]:
-    """New stories (and their pages), many to a transaction: the ``Batcher``'s flush."""
-    return add_stories(db, writes)
 
 
 def site_page_keys(db: Database, site: str, *, limit: int) -> list[tuple[str, set[str]]]:
