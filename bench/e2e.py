@@ -40,6 +40,7 @@ from bench.server import start_subprocess  # noqa: E402
 SMALL = (60, 10)
 BASELINE_FEEDS = 60
 PAGE = os.sysconf("SC_PAGE_SIZE")
+TICK = os.sysconf("SC_CLK_TCK")
 
 
 def build_settings(manifest: Manifest, base: str, work: Path) -> Any:
@@ -73,16 +74,8 @@ def build_settings(manifest: Manifest, base: str, work: Path) -> Any:
 def _rusage() -> dict[str, float]:
     import resource
 
-    me, kids = (
-        resource.getrusage(resource.RUSAGE_SELF),
-        resource.getrusage(resource.RUSAGE_CHILDREN),
-    )
-    return {
-        "maxrss_mb": me.ru_maxrss / 1024,
-        "children_maxrss_mb": kids.ru_maxrss / 1024,
-        "cpu_s": me.ru_utime + me.ru_stime,
-        "children_cpu_s": kids.ru_utime + kids.ru_stime,
-    }
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    return {"maxrss_mb": me.ru_maxrss / 1024, "cpu_s": me.ru_utime + me.ru_stime}
 
 
 def _server_stats(base: str) -> dict[str, int]:
@@ -155,10 +148,8 @@ def child_baseline(
     }
 
 
-def _tree_rss(pid: int, *, proportional: bool = False) -> int:
-    """Resident bytes of ``pid`` and all its descendants (from /proc); ``proportional``: PSS,
-    each shared page counted once across the processes sharing it (the worker processes
-    share the fork server's pages), instead of RSS, which counts it in each of them."""
+def _descendants(pid: int) -> set[int]:
+    """``pid`` and every process below it (the workers are the fork server's children)."""
     parents: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -174,6 +165,13 @@ def _tree_rss(pid: int, *, proportional: bool = False) -> int:
             if parent == p and child not in tree:
                 tree.add(child)
                 todo.append(child)
+    return tree
+
+
+def _tree_rss(tree: set[int], *, proportional: bool = False) -> int:
+    """Resident bytes of the processes in ``tree`` (from /proc); ``proportional``: PSS,
+    each shared page counted once across the processes sharing it (the worker processes
+    share the fork server's pages), instead of RSS, which counts it in each of them."""
     total = 0
     for p in tree:
         try:
@@ -189,6 +187,17 @@ def _tree_rss(pid: int, *, proportional: bool = False) -> int:
         except (OSError, ValueError, IndexError):
             continue
     return total
+
+
+def _cpu_seconds(tree: set[int], seen: dict[int, float]) -> None:
+    """Record each process's CPU so far (user + system) in ``seen``."""
+    for p in tree:
+        try:
+            with open(f"/proc/{p}/stat", "rb") as fh:
+                fields = fh.read().rsplit(b")", 1)[1].split()
+            seen[p] = max(seen.get(p, 0.0), (int(fields[11]) + int(fields[12])) / TICK)
+        except (OSError, ValueError, IndexError):
+            continue
 
 
 def run_child(kind: str, corpus: Path, base: str, work: Path, args: argparse.Namespace) -> dict:
@@ -212,10 +221,13 @@ def run_child(kind: str, corpus: Path, base: str, work: Path, args: argparse.Nam
     )
     peak = peak_pss = 0
     samples = 0
+    cpu: dict[int, float] = {}
     while proc.poll() is None:
-        peak = max(peak, _tree_rss(proc.pid))
+        tree = _descendants(proc.pid)
+        peak = max(peak, _tree_rss(tree))
+        _cpu_seconds(tree, cpu)
         if samples % 4 == 0:  # PSS costs the kernel more to add up: every 0.2 s
-            peak_pss = max(peak_pss, _tree_rss(proc.pid, proportional=True))
+            peak_pss = max(peak_pss, _tree_rss(tree, proportional=True))
         samples += 1
         time.sleep(0.05)
     out, err = proc.communicate()
@@ -224,6 +236,7 @@ def run_child(kind: str, corpus: Path, base: str, work: Path, args: argparse.Nam
     result = json.loads(out.strip().splitlines()[-1])
     result["tree_peak_mb"] = peak / 2**20
     result["tree_peak_pss_mb"] = peak_pss / 2**20
+    result["tree_cpu_s"] = sum(cpu.values())
     result["load"] = load
     return result
 
@@ -314,9 +327,9 @@ def report(spec: Spec, manifest: Manifest, gen_s: float, base: str, res: dict[st
 def _ours_details(manifest: Manifest, ours: dict[str, Any]) -> None:
     print(
         f"wirefeed: ingest {ours['ingest_s']:.1f} s + publish {ours['publish_s']:.1f} s; "
-        f"CPU {ours['cpu_s']:.1f} s in the main process (the workers' is not counted: they are "
-        f"the fork server's children); {manifest.carried} carried items, {ours['duplicate']} "
-        "found duplicate"
+        f"CPU {ours['tree_cpu_s']:.1f} s in the process tree, {ours['cpu_s']:.1f} s of it in the "
+        f"main process (sampled every 0.05 s); {manifest.carried} carried items, "
+        f"{ours['duplicate']} found duplicate"
     )
     print(
         f"peak PSS of the tree: {ours.get('tree_peak_pss_mb', 0):.0f} MB (each shared page "

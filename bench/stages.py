@@ -9,15 +9,16 @@ stages of its callers, weighted by how much of its time each caller accounts for
 per-caller figures), recursively. Time nobody in our packages asked for (the event loop's own
 bookkeeping) is "other".
 
-It deliberately does not see other threads or worker processes: their CPU is reported as totals
-beside the split (``other_threads_s``, ``children_cpu_s``), not attributed to stages.
+It deliberately does not see other threads or worker processes: the other threads' CPU is
+reported as a total beside the split (``other_threads_s``), not attributed to stages; the
+workers' CPU is ``bench/e2e.py``'s process-tree figure (they are the fork server's children, so
+this process's rusage never sees them).
 """
 
 from __future__ import annotations
 
 import cProfile
 import pstats
-import resource
 import sys
 import time
 from collections import defaultdict
@@ -136,11 +137,9 @@ def profile_call(fn: Callable[[], object], root: Path, clock: str = "wall") -> d
     prof = cProfile.Profile(time.perf_counter if clock == "wall" else time.thread_time)
     wall, cpu = time.perf_counter(), time.process_time()
     thread = time.thread_time()
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
     prof.runcall(fn)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     thread = time.thread_time() - thread
-    kids_after = resource.getrusage(resource.RUSAGE_CHILDREN)
     stats = pstats.Stats(prof).stats  # type: ignore[attr-defined]
     return {
         "clock": clock,
@@ -148,8 +147,6 @@ def profile_call(fn: Callable[[], object], root: Path, clock: str = "wall") -> d
         "wall_s": wall,
         "main_thread_s": thread,
         "other_threads_s": max(0.0, cpu - thread),
-        "children_cpu_s": (kids_after.ru_utime + kids_after.ru_stime)
-        - (kids.ru_utime + kids.ru_stime),
         "top": top_functions(stats),
     }
 
@@ -161,7 +158,7 @@ def format_stages(p: dict[str, Any]) -> str:
     lines = [
         f"where the {what} went (a separate run under cProfile, main thread, {what} clock; "
         f"wall {p['wall_s']:.1f} s, main-thread CPU {p['main_thread_s']:.1f} s, other threads "
-        f"{p['other_threads_s']:.1f} s, worker processes {p['children_cpu_s']:.1f} s; "
+        f"{p['other_threads_s']:.1f} s, worker processes not seen here; "
         "profiling inflates Python-heavy code; 'wait' = event loop idle in select/epoll):"
     ]
     for stage in ORDER:
