@@ -25,6 +25,7 @@ import re
 import zlib
 from array import array
 from collections import OrderedDict
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -252,23 +253,68 @@ def _keep_packed(key: bytes, analysis: Analysis) -> None:
 
 
 def similarity(a: str, b: str) -> Similarity:
-    """The confirming score of two bodies, computed on the texts themselves."""
-    x, y = analyse(a), analyse(b)
-    sa, sb = x.shingles, y.shingles
-    if not sa or not sb:
+    """The confirming score of two bodies, computed on the texts themselves.
+
+    ``a`` is analysed into sets (the new story: compared with several candidates); ``b`` is
+    compared in its packed form when it is not among the ready analyses. The counts are the
+    same either way: every lead shingle is also a body shingle, so the lead overlaps are counted
+    within the shared body shingles, and no set is built for ``b``'s ~1,000 shingles.
+    """
+    x = analyse(a)
+    y = _RECENT.get(b)
+    if y is not None:
+        return _score(x, len(y.shingles), x.shingles & y.shingles, y.lead, y.numbers, y.content)
+    _words, shingles, lead, numbers, content = _packed(b)
+    return _score(
+        x,
+        len(shingles) // 8,
+        x.shingles.intersection(array("Q", shingles)),
+        array("Q", lead),
+        frozenset(numbers.split("\n")) if numbers else frozenset(),
+        array("I", content),
+    )
+
+
+def _score(
+    x: Analysis,
+    count_b: int,
+    common: set[int] | frozenset[int],
+    lead_b: Collection[int],
+    numbers_b: frozenset[str],
+    content_b: Collection[int],
+) -> Similarity:
+    """``similarity`` from ``x``'s sets, the other text's shingle count, the shingles both hold,
+    and the other text's lead shingles, numbers and content words (sets or packed arrays)."""
+    count_a = len(x.shingles)
+    if not count_a or not count_b:
         return Similarity(0.0, 0.0, 0.0, 0.0, 0.0)
-    common = len(sa & sb)
-    jaccard = common / (len(sa) + len(sb) - common)  # |a | b| without building the union
-    containment = common / min(len(sa), len(sb))
-    fewer = min(len(x.numbers), len(y.numbers))
-    numbers = 1.0 if fewer < 3 else len(x.numbers & y.numbers) / fewer
-    wa, wb = x.content, y.content
-    shared_words = len(wa & wb)
-    overlap = shared_words / (len(wa) + len(wb) - shared_words) if wa and wb else 0.0
-    lead = max(len(x.lead & sb) / len(x.lead), len(y.lead & sa) / len(y.lead))
-    return Similarity(jaccard, containment, numbers, overlap, lead)
+    shared = len(common)
+    jaccard = shared / (count_a + count_b - shared)  # |a | b| without building the union
+    containment = shared / min(count_a, count_b)
+    fewer = min(len(x.numbers), len(numbers_b))
+    numbers = 1.0 if fewer < 3 else len(x.numbers & numbers_b) / fewer
+    shared_words = len(x.content.intersection(content_b))
+    words_b = len(content_b)
+    union = len(x.content) + words_b - shared_words
+    overlap = shared_words / union if x.content and words_b else 0.0
+    lead_a = len(x.lead & common) / len(x.lead) if x.lead else 0.0
+    lead_b_shared = len(common.intersection(lead_b)) / len(lead_b) if len(lead_b) else 0.0
+    return Similarity(jaccard, containment, numbers, overlap, max(lead_a, lead_b_shared))
+
+
+def _packed(text: str) -> tuple[int, bytes, bytes, str, bytes]:
+    """The packed analysis of ``text`` (from the packed cache, or computed and kept there)."""
+    key = _digest(text)
+    packed = _PACKED.get(key)
+    if packed is not None:
+        _PACKED.move_to_end(key)
+        return packed
+    analysis = analysis_of(text)
+    _keep_packed(key, analysis)
+    return _PACKED[key]
 
 
 def word_count(text: str) -> int:
     """The number of normalized words of ``text`` (cached with the rest of its analysis)."""
-    return analyse(text).words
+    ready = _RECENT.get(text)
+    return ready.words if ready is not None else _packed(text)[0]

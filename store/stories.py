@@ -26,7 +26,7 @@ from store.errors import StorageError
 from store.lookup import _find_known, find_known, find_known_many
 from store.models import ItemRow, SectionRow, StoryRow
 from store.reading import count_stories, get_story, list_stories, story_details
-from store.slugs import MAX_LEN, slugify, with_suffix
+from store.slugs import slugify, with_suffix
 from store.types import NearMatch, NewStory, SectionAssignment, StoredCandidate
 
 __all__ = [
@@ -143,22 +143,27 @@ _INSERT_STORY = insert(S)
 _INSERT_ITEM = insert(I)
 _INSERT_SECTION = insert(SEC)
 _SLUG_TAKEN = select(S.c.id).where(S.c.slug == bindparam("slug")).limit(1)
+_SLUGS_TAKEN = select(S.c.slug).where(S.c.slug.in_(bindparam("slugs", expanding=True)))
+SLUG_PROBES = 16  # suffixed forms probed per statement after the plain slug is found taken
 
 
 def _unique_slug(conn: Connection, title: str) -> str:
+    """The title's slug, or its first free suffixed form (``-2``, ``-3``...).
+
+    Only equality probes on the unique slug index, so a taken slug costs a few index look-ups
+    whatever the number of stored stories (a ``LIKE 'prefix%'`` cannot use that index).
+    """
     base = slugify(title)
     if conn.execute(_SLUG_TAKEN, {"slug": base}).first() is None:  # the usual case: one probe
         return base
-    # Every suffixed form keeps the base's first MAX_LEN - 20 characters (``with_suffix`` cuts
-    # a long base to make room for the suffix), so this finds all of them.
-    prefix = base[: MAX_LEN - 20]
-    taken = set(conn.execute(select(S.c.slug).where(S.c.slug.like(prefix + "%"))).scalars())
-    if base not in taken:
-        return base
     n = 2
-    while with_suffix(base, n) in taken:
-        n += 1
-    return with_suffix(base, n)
+    while True:
+        forms = [with_suffix(base, k) for k in range(n, n + SLUG_PROBES)]
+        n += SLUG_PROBES
+        taken = set(conn.execute(_SLUGS_TAKEN, {"slugs": forms}).scalars())
+        for form in forms:
+            if form not in taken:
+                return form
 
 
 def _insert_story(conn: Connection, s: NewStory, now: datetime) -> tuple[int, datetime]:

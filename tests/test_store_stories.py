@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
+from sqlalchemy import text
+
 from store import blobs, sources, stories
 from store.db import Database
 from store.slugs import MAX_LEN, slugify
@@ -98,6 +100,32 @@ def test_long_titles_get_unique_slugs_too(db: Database) -> None:
         assert added.created
     slugs = [s.slug for s in stories.list_stories(db)]
     assert len(set(slugs)) == 4 and all(len(slug) <= MAX_LEN for slug in slugs)
+
+
+def test_a_title_used_many_times_gets_the_next_free_number(db: Database) -> None:
+    # More copies than one statement probes, and a gap left by a deleted story is reused.
+    count = stories.SLUG_PROBES + 4
+    for i in range(count):
+        stories.add_story(
+            db, replace(BASE, guid=f"g{i}", url_key=f"k{i}", body_hash=f"h{i}"), now=NOW
+        )
+    base = "blinken-to-raise-chinas-support-for-russia"
+    slugs = {s.slug for s in stories.list_stories(db)}
+    assert slugs == {base} | {f"{base}-{n}" for n in range(2, count + 1)}
+    with db.begin() as conn:
+        conn.execute(
+            text("DELETE FROM story_item WHERE story_id IN (SELECT id FROM story WHERE slug = :s)"),
+            {"s": f"{base}-5"},
+        )
+        conn.execute(
+            text(
+                "DELETE FROM story_section WHERE story_id IN (SELECT id FROM story WHERE slug = :s)"
+            ),
+            {"s": f"{base}-5"},
+        )
+        conn.execute(text("DELETE FROM story WHERE slug = :s"), {"s": f"{base}-5"})
+    stories.add_story(db, replace(BASE, guid="again", url_key="ka", body_hash="ha"), now=NOW)
+    assert f"{base}-5" in {s.slug for s in stories.list_stories(db)}
 
 
 def test_slugify_is_safe_whatever_the_title() -> None:
