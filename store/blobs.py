@@ -16,6 +16,7 @@ from sqlalchemy import Connection, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from store import direct
 from store.dates import as_utc
 from store.db import Database
 from store.models import BlobRow
@@ -94,7 +95,7 @@ def put_blob_in(
         if conn.execute(select(B.c.hash).where(B.c.hash == digest)).first():
             return digest
         statement = B.insert()
-    conn.execute(statement, row)
+    direct.execute(conn, statement, row)
     return digest
 
 

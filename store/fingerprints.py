@@ -7,7 +7,8 @@ the database counts the bands each stored story shares and drops stories outside
 window; ``load_candidates`` fetches what the near-duplicate decision needs about them, and
 ``near_candidates`` does both in one statement.
 ``add_new_story_relations`` and ``related_ids`` record and read stories that are related but not
-merged. Plain SQL through SQLAlchemy Core, the same on SQLite and PostgreSQL.
+merged. Plain SQL through SQLAlchemy Core, the same on SQLite and PostgreSQL (the ingest path's
+statements run on the driver cursor through ``store.direct``).
 
 This module does not decide whether two stories are the same (``ingest.dedupe_near`` does) and
 does not compute fingerprints.
@@ -18,10 +19,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, TextClause, text
 
+from store import direct
 from store.dates import as_utc as _utc
 from store.schema_dedupe import BAND_COLUMNS, BAND_COUNT
 from store.types import StoredCandidate
@@ -59,8 +61,8 @@ def add_fingerprint(
     """Store (or replace) the fingerprint of ``story_id`` inside the caller's transaction;
     ``replace=False`` for a story inserted in this transaction (it has none yet)."""
     if replace:
-        conn.execute(_DELETE, {"story_id": story_id})
-    conn.execute(_INSERT, _row(story_id, bands, words, published))
+        direct.execute(conn, _DELETE, {"story_id": story_id})
+    direct.execute(conn, _INSERT, _row(story_id, bands, words, published))
 
 
 def add_fingerprints(
@@ -137,7 +139,7 @@ def _candidates_sql(
     return _statement(sql), params
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=1024)  # every variant (which of the 8 bands are set, 2 shapes): no eviction
 def _statement(sql: str) -> TextClause:
     """One statement object per distinct SQL text (a few dozen: which bands are set varies), so
     SQLAlchemy compiles each once."""
@@ -176,7 +178,22 @@ def near_candidates(
     built = _candidates_sql(bands, published, window, None, limit, _STORY_COLUMNS)
     if built is None:
         return []
-    return [_candidate(r, int(r.shared)) for r in conn.execute(built[0], built[1])]
+    rows = direct.execute(conn, built[0], built[1]).fetchall()
+    return [_candidate(_Row(*r), int(r[-1])) for r in rows]
+
+
+class _Row(NamedTuple):
+    """A candidate row read on the driver's cursor (``_STORY_COLUMNS``, then ``shared``)."""
+
+    id: int
+    title: str
+    body_text: str
+    agency: str | None
+    dateline: str | None
+    published: Any
+    source: str
+    byline: str | None
+    shared: int
 
 
 def _candidate(r: Any, shared: int) -> StoredCandidate:
@@ -216,14 +233,12 @@ def add_new_story_relations(
         for other, score in related
         if other != story_id
     ]
-    if rows:
-        conn.execute(
-            text(
-                "INSERT INTO story_relation (story_id, related_id, score, reason) "
-                "VALUES (:a, :b, :s, :r)"
-            ),
-            rows,
-        )
+    direct.execute_many(conn, _INSERT_RELATION, rows)
+
+
+_INSERT_RELATION = text(
+    "INSERT INTO story_relation (story_id, related_id, score, reason) VALUES (:a, :b, :s, :r)"
+)
 
 
 def related_ids(conn: Connection, story_id: int) -> list[int]:

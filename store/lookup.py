@@ -13,6 +13,7 @@ from collections.abc import Iterator, Sequence
 
 from sqlalchemy import Connection, bindparam, select, text
 
+from store import direct
 from store.db import Database
 from store.models import ItemRow, StoryRow
 from store.types import Known
@@ -64,7 +65,8 @@ def _find_known(
     guid_key: str | None = None,
 ) -> Known | None:
     """Item (source+GUID, then the migrated GUID key), URL key, body hash: the first that hits."""
-    row = conn.execute(
+    row = direct.execute(
+        conn,
         _KNOWN,
         {
             "source": source,
@@ -73,13 +75,12 @@ def _find_known(
             "ukey": url_key or None,
             "bhash": body_hash or None,
         },
-    ).first()
+    ).fetchone()
     if row is None:
         return None
-    via = _VIA[int(row.pri)]
-    return Known(
-        story_id=int(row.sid), via=via, entry_hash=row.entry_hash if via == "item" else None
-    )
+    pri, sid, entry_hash = row
+    via = _VIA[int(pri)]
+    return Known(story_id=int(sid), via=via, entry_hash=entry_hash if via == "item" else None)
 
 
 CHUNK = 500  # keys per IN (...) list: far below every database's parameter limit

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from store import fingerprints
+from store import direct, fingerprints
 from store.dates import as_utc as _utc
 from store.db import Database
 from store.errors import StorageError
@@ -139,7 +139,7 @@ def _is_integrity(exc: BaseException) -> bool:
 
 
 # Built once: executing a prebuilt statement skips building and keying it again per story.
-_INSERT_STORY = insert(S)
+_INSERT_STORY = insert(S).returning(S.c.id)
 _INSERT_ITEM = insert(I)
 _INSERT_SECTION = insert(SEC)
 _SLUG_TAKEN = select(S.c.id).where(S.c.slug == bindparam("slug")).limit(1)
@@ -154,7 +154,7 @@ def _unique_slug(conn: Connection, title: str) -> str:
     whatever the number of stored stories (a ``LIKE 'prefix%'`` cannot use that index).
     """
     base = slugify(title)
-    if conn.execute(_SLUG_TAKEN, {"slug": base}).first() is None:  # the usual case: one probe
+    if direct.execute(conn, _SLUG_TAKEN, {"slug": base}).fetchone() is None:  # the usual case
         return base
     n = 2
     while True:
@@ -195,7 +195,7 @@ def _insert_story(conn: Connection, s: NewStory, now: datetime) -> tuple[int, da
         "feed_blob": s.feed_blob,
         "page_blob": s.page_blob,
     }
-    story_id = int(conn.execute(_INSERT_STORY, values).inserted_primary_key[0])
+    story_id = int(direct.execute(conn, _INSERT_STORY, values).fetchone()[0])
     return story_id, values["story_date"]
 
 
@@ -219,7 +219,8 @@ def _rekey(conn: Connection, s: NewStory) -> bool:
 
 
 def _add_item(conn: Connection, story_id: int, s: NewStory, now: datetime) -> None:
-    conn.execute(
+    direct.execute(
+        conn,
         _INSERT_ITEM,
         {
             "story_id": story_id,
@@ -326,8 +327,7 @@ def _set_sections(
         }
         for a in {a.section: a for a in sections}.values()
     ]
-    if rows:
-        conn.execute(_INSERT_SECTION, rows)
+    direct.execute_many(conn, _INSERT_SECTION, rows)
 
 
 def update_story(
