@@ -17,6 +17,7 @@ import httpx
 from config.allow import AllowList
 from ingest.errors import FetchError
 from ingest.guard import guarded_transport
+from ingest.transport import ByScheme, LeanTransport
 from ingest.types import Fetched, NotModified
 
 PERMANENT_STATUSES = frozenset({400, 401, 403, 404, 405, 410, 451})
@@ -41,7 +42,10 @@ def make_client(
     """One client per run: connection reuse, redirects followed, timeouts on every request.
 
     Every connection passes the SSRF guard (``allow`` lists the operator's private hosts; the
-    proxy, if any, is allowed too). ``transport`` replaces the network entirely (tests).
+    proxy, if any, is allowed too). HTTP/1.1 goes through ``ingest.transport`` (cheap per
+    request): plain ``http://`` always, ``https://`` unless ``http2`` asks for HTTP/2 there; a
+    proxy means httpx's own transport for everything. ``transport`` replaces the network
+    entirely (tests).
     """
     if transport is None:
         allow = allow or AllowList()
@@ -52,7 +56,7 @@ def make_client(
                 allow.host_ports | {(proxy_url.host, proxy_url.port or 80)},
                 allow.networks,
             )
-        transport = guarded_transport(
+        full = guarded_transport(
             allow,
             http2=http2,
             proxy=proxy,
@@ -60,6 +64,13 @@ def make_client(
                 max_connections=max_connections, max_keepalive_connections=max_connections
             ),
         )
+        # httpx's own transport for proxies and for HTTP/2 (negotiated on TLS only): ours
+        # speaks HTTP/1.1 straight to the server.
+        if proxy:
+            transport = full
+        else:
+            lean = LeanTransport(allow, max_idle=max_connections)
+            transport = ByScheme(lean, full) if http2 else lean
     return httpx.AsyncClient(
         transport=transport,
         headers={"User-Agent": user_agent},

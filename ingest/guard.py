@@ -25,7 +25,38 @@ import httpx
 
 from config.allow import IP, AllowList, parse_allow
 
-__all__ = ["AllowList", "guarded_transport", "parse_allow", "why_blocked"]
+__all__ = [
+    "AllowList",
+    "Blocked",
+    "check_destination",
+    "guarded_transport",
+    "parse_allow",
+    "resolve",
+    "why_blocked",
+]
+
+
+class Blocked(Exception):
+    """A destination the guard refuses (or cannot resolve); the message says which and why."""
+
+
+def check_destination(host: str, port: int, address: IP, allow: AllowList) -> None:
+    """Raise ``Blocked`` unless ``address`` (what ``host`` resolved to) is public or allowed."""
+    reason = why_blocked(address)
+    if reason is not None and not allow.allows(host, port, address):
+        where = host if host == str(address) else f"{host} ({address})"
+        raise Blocked(
+            f"blocked: {where} is {reason} "
+            "(allow it in [fetch] allow_hosts if it is your own server)"
+        )
+
+
+def peer_address(peer: Any, host: str) -> IP:
+    """The IP address of a connected socket's peer (``getpeername()``), or ``Blocked``."""
+    try:
+        return ipaddress.ip_address(str(peer[0]).split("%")[0])
+    except (TypeError, ValueError, IndexError):
+        raise Blocked(f"blocked: cannot tell where {host} connects") from None
 
 
 def why_blocked(address: IP) -> str | None:
@@ -63,31 +94,20 @@ class _GuardedBackend(httpcore.AsyncNetworkBackend):
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.AsyncNetworkStream:
         # First the addresses the name resolves to: a refused destination gets no packet at all.
-        for address in await _resolve(host, port):
-            self._check(host, port, address)
+        try:
+            for address in await resolve(host, port):
+                check_destination(host, port, address, self.allow)
+        except Blocked as exc:
+            raise httpcore.ConnectError(str(exc)) from None
         stream = await self.inner.connect_tcp(host, port, timeout, local_address, socket_options)
         # Then the address actually reached (the name may have re-resolved since: rebinding).
-        peer = stream.get_extra_info("server_addr")
         try:
-            address = ipaddress.ip_address(peer[0].split("%")[0])
-        except (TypeError, ValueError, IndexError):
+            address = peer_address(stream.get_extra_info("server_addr"), host)
+            check_destination(host, port, address, self.allow)
+        except Blocked as exc:
             await stream.aclose()
-            raise httpcore.ConnectError(f"blocked: cannot tell where {host} connects") from None
-        try:
-            self._check(host, port, address)
-        except httpcore.ConnectError:
-            await stream.aclose()
-            raise
+            raise httpcore.ConnectError(str(exc)) from None
         return _Stream(stream)
-
-    def _check(self, host: str, port: int, address: IP) -> None:
-        reason = why_blocked(address)
-        if reason is not None and not self.allow.allows(host, port, address):
-            where = host if host == str(address) else f"{host} ({address})"
-            raise httpcore.ConnectError(
-                f"blocked: {where} is {reason} "
-                "(allow it in [fetch] allow_hosts if it is your own server)"
-            )
 
     async def connect_unix_socket(self, *args: Any, **kwargs: Any) -> httpcore.AsyncNetworkStream:
         raise httpcore.ConnectError("blocked: unix sockets are never fetched")
@@ -143,7 +163,7 @@ def _readable(sock: socket.socket) -> bool:
     return bool(poller.poll(0))
 
 
-async def _resolve(host: str, port: int) -> set[IP]:
+async def resolve(host: str, port: int) -> set[IP]:
     """Every address ``host`` resolves to (an IP literal resolves to itself, with no lookup)."""
     try:
         return {ipaddress.ip_address(host.strip("[]").split("%")[0])}
@@ -153,7 +173,7 @@ async def _resolve(host: str, port: int) -> set[IP]:
     try:
         infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except OSError as exc:
-        raise httpcore.ConnectError(f"cannot resolve {host}: {exc}") from exc
+        raise Blocked(f"cannot resolve {host}: {exc}") from exc
     found: set[IP] = set()
     for *_, sockaddr in infos:
         try:
