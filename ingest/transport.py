@@ -40,11 +40,13 @@ _Key = tuple[str, str, int]
 class LeanTransport(httpx.AsyncBaseTransport):
     """Guarded HTTP/1.1 keep-alive connections; at most ``max_idle`` kept between requests."""
 
-    def __init__(self, allow: AllowList, *, max_idle: int = 20) -> None:
+    def __init__(
+        self, allow: AllowList, *, max_idle: int = 20, ssl_context: ssl.SSLContext | None = None
+    ) -> None:
         self.allow = allow
         self.max_idle = max_idle
         self._idle: dict[_Key, list[Connection]] = {}
-        self._ssl: ssl.SSLContext | None = None
+        self._ssl = ssl_context  # None: httpx's default (system trust store), made when needed
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         url = request.url

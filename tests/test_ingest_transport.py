@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import shutil
+import ssl
+import subprocess
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 import httpx
 import pytest
@@ -18,6 +22,7 @@ from config.allow import parse_allow
 from ingest.errors import FetchError
 from ingest.fetch import fetch, make_client
 from ingest.http11 import MAX_HEAD
+from ingest.transport import LeanTransport
 from ingest.types import Fetched
 
 Script = Callable[[int, bytes], bytes | None]  # (request number, request head) -> answer
@@ -235,3 +240,45 @@ def test_the_guard_checks_connections_made_by_this_transport() -> None:
 
     run(scripted, body)
     assert scripted.connections == 0  # refused before any packet was sent
+
+
+def _self_signed(tmp_path: Path) -> tuple[Path, Path]:
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        [
+            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
+            *("-keyout", str(key), "-out", str(cert), "-subj", "/CN=localhost"),
+            *("-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return cert, key
+
+
+def test_https_is_verified_against_the_host_name(tmp_path: Path) -> None:
+    cert, key = _self_signed(tmp_path)
+    server_ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_ctx.load_cert_chain(cert, key)
+    scripted = Scripted(lambda _n, _h: ok(b"over tls"))
+
+    async def main() -> None:
+        server = await asyncio.start_server(scripted.handle, "127.0.0.1", 0, ssl=server_ctx)
+        url = f"https://127.0.0.1:{server.sockets[0].getsockname()[1]}/a"
+        allow = parse_allow(["127.0.0.1"])
+        trusting = ssl.create_default_context(cafile=str(cert))
+        lean = LeanTransport(allow, ssl_context=trusting)
+        async with httpx.AsyncClient(transport=lean) as c:
+            assert (await get(c, url)).body == b"over tls"
+            assert (await get(c, url)).body == b"over tls"
+        # The default trust store does not know this certificate: a clear error, no body.
+        async with make_client(user_agent="t", timeout=5, max_redirects=1, allow=allow) as c:
+            with pytest.raises(FetchError, match="CERTIFICATE_VERIFY_FAILED"):
+                await fetch(c, url, max_bytes=100)
+        server.close()
+
+    asyncio.run(main())
+    # Both requests on one kept-alive TLS connection; the unverified one never got through.
+    assert len(scripted.requests) == 2 and scripted.connections == 1
