@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from typing import TYPE_CHECKING
 
 from publish.paths import utc
@@ -118,7 +120,7 @@ def recent(stories: Sequence[StoredStory], exclude: int, n: int) -> tuple[Stored
 
 def terms(story: StoredStory) -> frozenset[str]:
     """Significant words of the title and the start of the body (lowercase, no stopwords)."""
-    body = " ".join(story.body_text.split()[:_BODY_WORDS])
+    body = " ".join(story.body_text.split(maxsplit=_BODY_WORDS)[:_BODY_WORDS])
     words = _WORD.findall(f"{story.title} {body}".lower())
     return frozenset(w for w in words if w not in _STOP)
 
@@ -140,16 +142,16 @@ def related_in_window(
     frequency, ties to the newer story.
     """
     total = len(window) + 1
-    df = dict.fromkeys(own, 1)
-    for _, ts in window:
-        for t in own & ts:
-            df[t] += 1
+    shared_terms = [own & ts for _, ts in window]
+    seen = Counter(chain.from_iterable(shared_terms))  # document frequency, less ``own`` itself
     cap = max(3, total // 4)
-    weight = {t: math.log(1 + total / d) for t, d in df.items() if 1 < d <= cap}
+    weight = {t: math.log(1 + total / (n + 1)) for t, n in seen.items() if n + 1 <= cap}
     scored: list[tuple[float, int, StoredStory]] = []
-    for pos, (story, ts) in enumerate(window):
-        shared = [weight[t] for t in own & ts if t in weight]
+    for pos, common in enumerate(shared_terms):
+        if len(common) < min_shared:
+            continue  # cannot share enough weighted terms either
+        shared = [weight[t] for t in common if t in weight]
         if len(shared) >= min_shared:
-            scored.append((-sum(shared), pos, story))
+            scored.append((-math.fsum(shared), pos, window[pos][0]))  # exact: order-free
     scored.sort(key=lambda x: (x[0], x[1]))
     return tuple(s for _, _, s in scored[:n])

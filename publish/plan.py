@@ -237,9 +237,10 @@ def _story_pages(
     terms: dict[int, frozenset[str]] = {}
 
     def terms_of(s: StoredStory) -> frozenset[str]:
-        if s.id not in terms:
-            terms[s.id] = listings.terms(s)
-        return terms[s.id]
+        got = terms.get(s.id)
+        if got is None:
+            got = terms[s.id] = listings.terms(s)
+        return got
 
     todo: list[tuple[StoredStory, Neighbours | None, tuple[StoredStory, ...], str]] = []
     earlier: dict[int, tuple[StoredStory, ...]] = {}

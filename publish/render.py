@@ -1,9 +1,11 @@
 """HTML pages from templates: home, section listings, story pages and the 404 page.
 
 Jinja2 with autoescaping on for every template; the only values marked safe are the story body
-(re-sanitised by ``meta.clean_body``) and the JSON-LD (escaped by ``meta.json_ld``). Links between
-pages are relative to the rendering page (``Links``), so the output works from ``file://``; the
-404 page, served at any depth, links absolutely through ``base_url`` instead.
+(re-sanitised by ``meta.clean_body``), the JSON-LD (escaped by ``meta.json_ld``) and fragments
+escaped in Python because every page repeats them: story list items (``fragments``), the
+masthead's links (``Hrefs``, one per directory depth) and section list (``section_nav``). Links
+between pages are relative to the rendering page (``Links``), so the output works from
+``file://``; the 404 page, served at any depth, links absolutely through ``base_url`` instead.
 
 This module decides nothing about which stories go where (``listings``) and writes nothing
 (``write``): it turns prepared data into bytes.
@@ -12,16 +14,17 @@ This module decides nothing about which stories go where (``listings``) and writ
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from publish import meta
 from publish.archive import Listing
+from publish.fragments import ItemCache
 from publish.listings import Neighbours, Section
 from publish.paths import (
     HOME,
@@ -52,6 +55,34 @@ class Site:
     sections: tuple[Section, ...]
     paths: Mapping[int, str]  # story id -> output path
     story_sections: Mapping[int, tuple[Section, ...]]
+    items: ItemCache = field(default_factory=ItemCache, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Hrefs:
+    """The links every page has (stylesheet, feeds, home, the sections' navigation) as seen from
+    one directory depth (or base URL), escaped: made once per depth and shared by its pages."""
+
+    stylesheet: Markup
+    home: Markup
+    rss: Markup
+    atom: Markup
+    json_feed: Markup
+    nav: tuple[tuple[str, Markup, Markup], ...]  # (slug, href, escaped name) per section
+
+
+@lru_cache(maxsize=64)
+def _hrefs(prefix: str, sections: tuple[Section, ...]) -> Hrefs:
+    return Hrefs(
+        stylesheet=escape(prefix + STYLESHEET),
+        home=escape(prefix + HOME),
+        rss=escape(prefix + "feed.xml"),
+        atom=escape(prefix + "atom.xml"),
+        json_feed=escape(prefix + "feed.json"),
+        nav=tuple(
+            (s.slug, escape(prefix + section_path(s.slug)), escape(s.name)) for s in sections
+        ),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,12 +92,25 @@ class Links:
     site: Site
     here: str
     base: str | None = None
+    prefix: str = field(init=False, repr=False)  # what every link from this page starts with
+    escaped_prefix: str = field(init=False, repr=False, compare=False)
+    hrefs: Hrefs = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        prefix = self.base if self.base is not None else relative(self.here, "")
+        object.__setattr__(self, "prefix", prefix)
+        object.__setattr__(self, "escaped_prefix", str(escape(prefix)))
+        object.__setattr__(self, "hrefs", _hrefs(prefix, tuple(self.site.sections)))
 
     def to(self, path: str) -> str:
-        return self.base + path if self.base is not None else relative(self.here, path)
+        return self.prefix + path
 
     def story(self, story: StoredStory) -> str:
-        return self.to(self.site.paths[story.id])
+        return self.prefix + self.site.paths[story.id]
+
+    def story_href(self, story: StoredStory) -> str:
+        """``story(story)`` escaped for an attribute value."""
+        return self.escaped_prefix + self.site.items.href(self.site.paths[story.id])
 
     def section(self, section: Section, page: int = 0) -> str:
         return self.to(section_path(section.slug, page))
@@ -79,6 +123,32 @@ class AlsoLink:
     title: str | None
 
 
+def story_item(
+    links: Links, story: StoredStory, level: int = 3, summary: bool = True, lead: bool = False
+) -> Markup:
+    """The ``<li class="item">`` of ``story`` on the page of ``links`` (see ``fragments``)."""
+    return links.site.items.item(story, links.story_href(story), level, summary=summary, lead=lead)
+
+
+def story_items(
+    links: Links, stories: Sequence[StoredStory], level: int = 3, summary: bool = True
+) -> Markup:
+    """``story_item`` of each of ``stories``, joined."""
+    items, prefix, paths = links.site.items, links.escaped_prefix, links.site.paths
+    return Markup(
+        "".join(
+            items.item(s, prefix + items.href(paths[s.id]), level, summary=summary) for s in stories
+        )
+    )
+
+
+@lru_cache(maxsize=256)
+def section_nav(hrefs: Hrefs, current: str) -> Markup:
+    """The masthead's list of sections (templates/_nav.html, indented to sit in base.html):
+    the same on every page of one depth and current section, so rendered once for them."""
+    return Markup(environment().get_template("_nav.html").render(hrefs=hrefs, current=current))
+
+
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -87,14 +157,17 @@ def environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # templates are package files: no stat per render
     )
     env.globals.update(
+        item=story_item,
+        section_nav=section_nav,
+        items=story_items,
         iso=meta.iso,
         human_date=meta.human_date,
         short_date=meta.short_date,
         credit=meta.credit_text,
         describe=meta.describe,
-        stylesheet=STYLESHEET,
         lang=LANG,
     )
     return env

@@ -8,7 +8,9 @@ are written in the order given (``build_site`` puts story pages before the listi
 that link to them). A file whose bytes would not change is left alone (same size and the SHA-256
 recorded in the manifest, or, with no record, the same bytes on disk). Every path is
 checked twice: syntactically (no absolute paths, no '..', no backslashes) and after resolving
-symlinks (it must stay under the resolved output directory).
+symlinks (it must stay under the resolved output directory), before anything is written and
+again when its directory is created (``outdirs.OutputDirs``: a directory seen to be a real one
+is trusted for the rest of the run rather than resolved again for each file).
 
 Files written by an earlier run and no longer part of the site are removed (after the new
 pages are in place): the writer records what it wrote in ``.wirefeed-manifest.json`` and only
@@ -35,6 +37,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from publish.errors import UnsafePathError, WriteError
+from publish.outdirs import OutputDirs
 from publish.registry import Registry, from_json, to_json
 from publish.types import Page, WriteReport
 
@@ -46,18 +49,7 @@ _TMP_PREFIX = ".wirefeed-tmp-"
 
 def check_path(root: Path, rel: str) -> Path:
     """The absolute target of output path ``rel`` under the resolved ``root``, or raise."""
-    if not rel or "\x00" in rel or "\\" in rel or rel.startswith("/") or ":" in rel:
-        raise UnsafePathError("not a plain relative path", path=rel)
-    parts = rel.split("/")
-    if any(p in ("", ".", "..") for p in parts):
-        raise UnsafePathError("empty, '.' or '..' path segment", path=rel)
-    target = root / Path(*parts)
-    resolved_parent = target.parent.resolve()
-    if not resolved_parent.is_relative_to(root):
-        raise UnsafePathError(f"resolves outside {root}", path=rel)
-    if target.is_symlink() or (target.exists() and not target.is_file()):
-        raise UnsafePathError("exists and is not a regular file", path=rel)
-    return resolved_parent / target.name
+    return OutputDirs(root).target(rel)
 
 
 def digest(content: bytes) -> str:
@@ -80,15 +72,16 @@ def atomic_write(target: Path, content: bytes) -> None:
         raise
 
 
-def _same_bytes(target: Path, content: bytes, known: str | None) -> bool:
+def _same_bytes(target: Path, content: bytes, known: str | None, hexdigest: str) -> bool:
+    """Whether ``target`` holds ``content`` (whose digest is ``hexdigest``) already."""
     try:
-        size = target.stat().st_size
+        size = os.stat(target).st_size
     except OSError:
         return False
     if size != len(content):
         return False
     if known is not None:
-        return known == digest(content)
+        return known == hexdigest
     try:
         return target.read_bytes() == content
     except OSError:
@@ -130,8 +123,8 @@ class _Batch:
         fd, tmp = tempfile.mkstemp(prefix=_TMP_PREFIX, dir=target.parent)
         self.pending.append((rel, tmp, target))
         with os.fdopen(fd, "wb") as fh:
+            os.fchmod(fh.fileno(), 0o644)
             fh.write(content)
-        os.chmod(tmp, 0o644)
         if len(self.pending) >= BATCH:
             self.flush()
 
@@ -262,12 +255,13 @@ def write_pages(
     Files in ``paths`` that are not among ``pages`` are left as they are (incremental runs).
     """
     root = _open_root(output_dir)
-    targets = [(page, check_path(root, page.path)) for page in pages]  # all checked up front
+    dirs = OutputDirs(root)
+    targets = [(page, dirs.target(page.path)) for page in pages]  # all checked up front
     with publish_lock(root):
         old = _manifest_files(_load_manifest(root))
         files = {p: h for p, h in old.items() if p in paths}
         written = unchanged = 0
-        swept: set[Path] = set()
+        swept: set[str] = set()
         batch = _Batch(root)
         try:
             for page, target in targets:
@@ -275,17 +269,16 @@ def write_pages(
                 hexdigest = digest(content)
                 known = files.get(page.path)
                 files[page.path] = hexdigest
-                if not force and _same_bytes(target, content, known):
+                if not force and _same_bytes(target, content, known, hexdigest):
                     unchanged += 1
                     continue
                 try:
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    # re-check after mkdir: a directory created concurrently could be a symlink
-                    if not target.parent.resolve().is_relative_to(root):
-                        raise UnsafePathError(f"resolves outside {root}", path=page.path)
-                    if target.parent not in swept:
-                        _sweep_temps(target.parent)
-                        swept.add(target.parent)
+                    folder = page.path.rpartition("/")[0]
+                    dirs.make(folder)  # and re-checked: one made concurrently could be a symlink
+                    if folder not in swept:
+                        if folder not in dirs.created:  # a directory just made has no temps
+                            _sweep_temps(target.parent)
+                        swept.add(folder)
                     batch.add(page.path, target, content)
                 except OSError as exc:
                     raise WriteError(str(exc), path=page.path) from exc
