@@ -83,6 +83,26 @@ def shingles_of(words: list[str], size: int = SHINGLE_WORDS) -> frozenset[int]:
     return frozenset(out)
 
 
+def _body_and_lead(words: list[str]) -> tuple[frozenset[int], frozenset[int]]:
+    """``shingles_of(words)`` and ``shingles_of(words[:LEAD_WORDS])`` in one pass (the lead's
+    shingles are the body's first ones), for the default 3-word shingles."""
+    if len(words) < SHINGLE_WORDS:
+        return shingles_of(words), shingles_of(words[:LEAD_WORDS])
+    crc32 = zlib.crc32
+    stop = STOPWORDS
+    lead_windows = min(len(words), LEAD_WORDS) - SHINGLE_WORDS + 1
+    hashes = []
+    for a, b, c in zip(words, words[1:], words[2:], strict=False):
+        if a in stop and b in stop and c in stop:
+            hashes.append(None)  # only stopwords: no shingle
+            continue
+        data = f"{a} {b} {c}".encode()
+        hashes.append((crc32(data) << 32) | crc32(data, 0x9E3779B9))
+    body = frozenset(h for h in hashes if h is not None)
+    lead = frozenset(h for h in hashes[:lead_windows] if h is not None)
+    return body, lead
+
+
 @dataclass(frozen=True, slots=True)
 class Fingerprint:
     """The band values of a body (``None`` for an empty bin) and its normalized word count."""
@@ -211,10 +231,11 @@ def analysis_of(text: str) -> Analysis:
     """The analysis of ``text``, computed now and kept nowhere (a worker process analyses each
     new story once and sends it on: a cache there would only hold memory)."""
     words = words_of(text)
+    shingles, lead = _body_and_lead(words)
     return Analysis(
         words=len(words),
-        shingles=shingles_of(words),
-        lead=shingles_of(words[:LEAD_WORDS]),
+        shingles=shingles,
+        lead=lead,
         numbers=numbers_of(text),
         content=frozenset(
             zlib.crc32(w.encode()) for w in words if w not in STOPWORDS and len(w) > 2

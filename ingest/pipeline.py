@@ -70,7 +70,7 @@ log = logging.getLogger("wirefeed.ingest")
 Clock = Callable[[], datetime]
 T = TypeVar("T")
 TEMPLATE_PAGES = 6  # a site's stored pages compared to learn its template
-ITEMS_IN_FLIGHT = 64  # items being fetched, processed or stored at once (bounds memory)
+ITEMS_IN_FLIGHT = 128  # items being fetched, processed or stored at once (bounds memory)
 
 
 class Ingestor:

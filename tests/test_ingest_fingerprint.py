@@ -7,10 +7,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from ingest.fingerprint import (
     BANDS,
+    LEAD_WORDS,
     MIN_WORDS,
     analyse,
+    analysis_of,
     fingerprint,
     numbers_of,
     shingles_of,
@@ -115,3 +119,25 @@ def test_an_analysis_survives_the_trip_from_a_worker_process() -> None:
     ):
         sent = analyse(text)
         assert pickle.loads(pickle.dumps(sent)) == sent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "one",
+        "two words",
+        "the of and",  # stopwords only: no shingle at all
+        "the of and Reuters",
+        "word " * 59,
+        "word " * 61,
+        "Ünïcödé café: 5% per cent, Mr. Smith said on Tuesday. " * 12,
+        "WASHINGTON (Reuters) - The central bank held rates at 5.25% on Wednesday, "
+        "saying inflation was still too high; markets had expected the pause. " * 6,
+    ],
+)
+def test_the_one_pass_analysis_equals_the_definition(text: str) -> None:
+    words = words_of(text)
+    got = analysis_of(text)
+    assert got.shingles == shingles_of(words)
+    assert got.lead == shingles_of(words[:LEAD_WORDS])
