@@ -30,6 +30,9 @@ from typing import Any
 STAGES: tuple[tuple[str, str], ...] = (
     ("ingest.fetch", "fetch"),
     ("ingest.robots", "fetch"),
+    ("ingest.transport", "fetch"),
+    ("ingest.http11", "fetch"),
+    ("ingest.guard", "fetch"),
     ("ingest.parse", "parse"),
     ("ingest.jsonfeed", "parse"),
     ("ingest.extract", "extract"),
