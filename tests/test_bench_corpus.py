@@ -6,6 +6,8 @@ Correctness only: the speed figures live in ``bench/e2e.py``; nothing here is ti
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -140,3 +142,18 @@ def test_baseline_and_pipeline_store_the_same_stories(
     assert [r.status for r in results] == ["ok"] * 3
     assert sum(r.new for r in results) == base.stories
     assert server.stats()["page 200"] == 2 * 9  # each contender fetched every page once
+
+
+def test_fetch_bench_fetches_every_page_through_both_transports() -> None:
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run(
+        [sys.executable, "bench/fetch.py", "--pages", "30", "--rounds", "1"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    ).stdout
+    assert out.startswith("30 pages of ")
+    assert "ingest.transport (default)" in out and "httpx's own transport" in out
+    assert "ratio of CPU per page, httpx's / ours: " in out
