@@ -162,7 +162,16 @@ class Connection(asyncio.Protocol):
                 yield chunk
 
     def _take(self, n: int) -> bytes:
-        data = bytes(self._buf[:n])
+        """The first ``n`` buffered bytes, copied once (a page is ~100 KB)."""
+        if n == len(self._buf):
+            data = bytes(self._buf)
+            self._buf.clear()
+            return data
+        view = memoryview(self._buf)
+        try:
+            data = view[:n].tobytes()
+        finally:
+            view.release()
         del self._buf[:n]
         return data
 
