@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 from ingest.fingerprint import MIN_WORDS, Similarity, similarity, word_count, words_of
 
@@ -59,10 +60,12 @@ class Verdict:
     reason: str
 
 
+@lru_cache(maxsize=4096)  # the same few agencies and datelines, once per candidate pair otherwise
 def _norm_agency(agency: str | None) -> str:
     return (agency or "").strip().casefold()
 
 
+@lru_cache(maxsize=4096)
 def _norm_dateline(dateline: str | None) -> str:
     """ "WASHINGTON, D.C." and "Washington" compare equal: the place before any comma."""
     head = (dateline or "").split(",")[0]

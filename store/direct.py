@@ -48,16 +48,20 @@ class Compiled:
     positional: bool
     names: tuple[str, ...]  # bind names, in SQL order when positional
     binds: Mapping[str, _Bind]
+    order: tuple[_Bind, ...] = ()  # the binds of ``names``, in that order
+    plain: bool = True  # no bind needs a processor
 
     def args(self, params: Mapping[str, Any]) -> Sequence[Any] | dict[str, Any]:
         """The driver's parameters for ``params`` (a sequence, or a dict for named styles)."""
-        values = []
-        for name in self.names:
-            bind = self.binds[name]
-            value = params.get(bind.key, bind.default)
-            if value is _MISSING:
-                raise KeyError(f"no value for parameter {bind.key!r}")
-            values.append(bind.process(value) if bind.process and value is not None else value)
+        get = params.get
+        values = [get(bind.key, bind.default) for bind in self.order]
+        if _MISSING in values:
+            missing = next(b.key for b, v in zip(self.order, values, strict=True) if v is _MISSING)
+            raise KeyError(f"no value for parameter {missing!r}")
+        if not self.plain:
+            for i, bind in enumerate(self.order):
+                if bind.process is not None and values[i] is not None:
+                    values[i] = bind.process(values[i])
         return values if self.positional else dict(zip(self.names, values, strict=True))
 
 
@@ -84,7 +88,9 @@ def compiled(conn: Connection, statement: Executable, keys: Sequence[str] = ()) 
         binds[name] = _Bind(bind.key, default, process)
     positional = bool(done.positional)
     names = tuple(done.positiontup or ()) if positional else tuple(binds)
-    result = Compiled(statement, done.string, positional, names, binds)
+    order = tuple(binds[name] for name in names)
+    plain = all(bind.process is None for bind in order)
+    result = Compiled(statement, done.string, positional, names, binds, order, plain)
     if len(_CACHE) >= CACHE_SIZE:  # statements are module constants: this never fills up
         _CACHE.clear()
     _CACHE[cache_key] = result
