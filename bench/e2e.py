@@ -325,8 +325,10 @@ def report(spec: Spec, manifest: Manifest, gen_s: float, base: str, res: dict[st
 
 
 def _ours_details(manifest: Manifest, ours: dict[str, Any]) -> None:
+    items = ours["new"] + ours["duplicate"] + ours["updated"] + ours["failed"]
     print(
-        f"wirefeed: ingest {ours['ingest_s']:.1f} s + publish {ours['publish_s']:.1f} s; "
+        f"wirefeed: ingest {ours['ingest_s']:.1f} s ({items / ours['ingest_s']:.0f} stories/s "
+        f"for the ingest alone) + publish {ours['publish_s']:.1f} s; "
         f"CPU {ours['tree_cpu_s']:.1f} s in the process tree, {ours['cpu_s']:.1f} s of it in the "
         f"main process (sampled every 0.05 s); {manifest.carried} carried items, "
         f"{ours['duplicate']} found duplicate"
