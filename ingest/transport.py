@@ -13,7 +13,9 @@ a private address in between gains nothing), with TLS verified against the host 
 reused connection the server closed in between gets the request again on a fresh connection
 (GET only), as a browser does. Idle connections are closed after ``KEEPALIVE_SECONDS``.
 
-``ByScheme`` sends ``https://`` elsewhere when HTTP/2 is wanted (it is negotiated on TLS).
+It opens a connection whenever no idle one is free: the caller bounds how many requests run at
+once (``ingest.fetcher``'s global and per-host limits). ``ByScheme`` sends ``https://``
+elsewhere when HTTP/2 is wanted (it is negotiated on TLS).
 Not here: HTTP/2 and proxies (``ingest.fetch`` keeps httpx's own transport for those), request
 bodies larger than memory, and any decision about what to fetch.
 """
