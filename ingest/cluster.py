@@ -34,10 +34,14 @@ def better_copy(
 
 
 def near_match(
-    story: NewStory, priorities: Mapping[str, int]
+    story: NewStory,
+    priorities: Mapping[str, int],
+    prefer: Callable[[StoredCandidate], bool] | None = None,
 ) -> Callable[[Sequence[StoredCandidate]], NearMatch]:
-    """A decision over candidates: the stored story ``story`` is a copy of, else its relatives."""
-    prefer = better_copy(story, priorities)
+    """A decision over candidates: the stored story ``story`` is a copy of, else its relatives.
+
+    ``prefer`` is ``better_copy(story, priorities)`` when the caller made it already."""
+    prefer = prefer or better_copy(story, priorities)
     new = Candidate(story.title, story.body_text, story.agency, story.dateline, story.published)
 
     def decide(rows: Sequence[StoredCandidate]) -> NearMatch:

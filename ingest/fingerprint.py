@@ -26,7 +26,7 @@ import zlib
 from array import array
 from collections import OrderedDict
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 SHINGLE_WORDS = 3
@@ -174,6 +174,10 @@ class Analysis:
     lead: frozenset[int]
     numbers: frozenset[str]
     content: frozenset[int]
+    # the packed form it was rebuilt from, if any (kept: the caches pack it again otherwise)
+    was_packed: tuple[int, bytes, bytes, str, bytes] | None = field(
+        default=None, compare=False, repr=False
+    )
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         """Pickled packed (hashes as arrays): a worker sends one per story, and rebuilding
@@ -181,6 +185,8 @@ class Analysis:
         return _unpack, self.packed()
 
     def packed(self) -> tuple[int, bytes, bytes, str, bytes]:
+        if self.was_packed is not None:
+            return self.was_packed
         return (
             self.words,
             array("Q", self.shingles).tobytes(),
@@ -197,6 +203,7 @@ def _unpack(words: int, shingles: bytes, lead: bytes, numbers: str, content: byt
         lead=frozenset(array("Q", lead)),
         numbers=frozenset(numbers.split("\n")) if numbers else frozenset(),
         content=frozenset(array("I", content)),
+        was_packed=(words, shingles, lead, numbers, content),
     )
 
 

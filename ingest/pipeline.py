@@ -295,12 +295,13 @@ class Ingestor:
             kept = None
             if page is not None and done.page is not None:  # stored before the story
                 kept = PageBlob(page.body, page.final_url, page.content_type, done.page)
+            prefer = better_copy(story, self.priorities)
             added = await self._writes.submit(
                 StoryWrite(
                     story,
                     now,
-                    near=near_match(story, self.priorities),
-                    prefer=better_copy(story, self.priorities),
+                    near=near_match(story, self.priorities, prefer),
+                    prefer=prefer,
                     window=WINDOW,
                     page=kept,
                 )

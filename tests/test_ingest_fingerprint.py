@@ -141,3 +141,13 @@ def test_the_one_pass_analysis_equals_the_definition(text: str) -> None:
     got = analysis_of(text)
     assert got.shingles == shingles_of(words)
     assert got.lead == shingles_of(words[:LEAD_WORDS])
+
+
+def test_an_analysis_sent_from_a_worker_keeps_its_packed_form() -> None:
+    # A worker pickles the analysis packed; the main process keeps that form for its cache
+    # instead of packing the sets again. Equal either way.
+    sent = analysis_of(STORY)
+    received = pickle.loads(pickle.dumps(sent))
+    assert received == sent and hash(received) == hash(sent)
+    assert received.was_packed is not None and received.packed() == sent.packed()
+    assert sent.was_packed is None  # made here: packed on demand
