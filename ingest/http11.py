@@ -4,7 +4,9 @@ The wire side of ``ingest.transport``: a response head (status line and headers,
 ``MAX_HEAD`` bytes) and a body framed by ``Content-Length``, by chunked transfer coding, or by
 the server closing the connection. One request at a time (no pipelining); the caller decides
 whether the connection may be reused (``Head.reusable`` and a fully read body). Interim 1xx
-answers are skipped. Received bytes are buffered and the socket is paused past ``READ_HIGH``.
+answers are skipped; a transfer coding other than plain chunked is refused (as h11 does: it
+would otherwise pass through undecoded). Received bytes are buffered and the socket is paused
+past ``READ_HIGH``.
 
 It raises ``ProtocolError`` for anything malformed, ``TimeoutError`` when the server is too slow
 and ``ConnectionError`` when the connection is gone; mapping those to the HTTP client's errors,
@@ -229,7 +231,7 @@ def _parse_head(raw: bytes, head_request: bool) -> Head | None:
         raise ProtocolError(f"more than {MAX_HEADERS} response headers")
     headers: list[tuple[bytes, bytes]] = []
     length: int | None = None
-    chunked = transfer_coded = close = False
+    transfer_coded = close = False
     for line in lines[1:]:
         name, colon, value = line.partition(b":")
         if not colon or not name or name != name.strip() or b" " in name or b"\t" in name:
@@ -245,8 +247,10 @@ def _parse_head(raw: bytes, head_request: bool) -> Head | None:
                     raise ProtocolError("conflicting Content-Length values")
                 length = int(item)
         elif lower == b"transfer-encoding":
+            if transfer_coded or value.strip().lower() != b"chunked":
+                # other transfer codings ("gzip, chunked") are rare and would pass undecoded
+                raise ProtocolError(f"unsupported Transfer-Encoding {value[:40]!r}")
             transfer_coded = True
-            chunked = value.lower().rsplit(b",", 1)[-1].strip() == b"chunked"
         elif lower == b"connection":
             close = close or b"close" in [t.strip() for t in value.lower().split(b",")]
     if 100 <= status < 200:
@@ -256,11 +260,8 @@ def _parse_head(raw: bytes, head_request: bool) -> Head | None:
     keep = parts[0] == b"HTTP/1.1" and not close
     if head_request or status in NO_BODY:
         return Head(status, _reason(parts), headers, "none", 0, keep)
-    if transfer_coded:  # it wins over Content-Length; only chunked has an end we can see
-        framing = "chunked" if chunked else "close"
-        return Head(
-            status, _reason(parts), headers, framing, 0, keep and chunked and length is None
-        )
+    if transfer_coded:  # chunked wins over a Content-Length (then the connection is not reused)
+        return Head(status, _reason(parts), headers, "chunked", 0, keep and length is None)
     if length is not None:
         return Head(status, _reason(parts), headers, "length" if length else "none", length, keep)
     return Head(status, _reason(parts), headers, "close", 0, False)

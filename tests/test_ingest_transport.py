@@ -185,6 +185,7 @@ def test_a_304_has_no_body_and_keeps_the_connection() -> None:
         (b"HTTP/1.1 200 OK\r\nBad Header\r\n\r\n", "malformed header line"),
         (b"HTTP/1.1 200 OK\r\nX: " + b"a" * (MAX_HEAD + 10) + b"\r\n\r\n", "longer than"),
         (b"HTTP/1.1 200 OK\r\nContent-Len", "incomplete response head"),
+        (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", "Transfer-Encoding"),
     ],
 )
 def test_broken_answers_are_clear_fetch_errors(answer: bytes, message: str) -> None:
