@@ -26,7 +26,7 @@ import asyncio
 import ssl
 import time
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, NoReturn
 
 import httpx
 
@@ -72,10 +72,10 @@ class LeanTransport(httpx.AsyncBaseTransport):
                 stale = not isinstance(exc, ProtocolError) or exc.before_response
                 if reused and stale and attempt == 0 and request.method == "GET":
                     continue  # the server closed the idle connection: once more, fresh
-                raise _mapped(exc, request) from exc
+                _raise_mapped(exc, request)
             except BaseException as exc:
                 conn.close()
-                raise _mapped(exc, request) from exc
+                _raise_mapped(exc, request)
             break
         return httpx.Response(
             head.status,
@@ -187,7 +187,7 @@ class _Body(httpx.AsyncByteStream):
                 yield chunk
         except BaseException as exc:
             self.conn.close()
-            raise _mapped(exc, self.request) from exc
+            _raise_mapped(exc, self.request)
         self.done = True
 
     async def aclose(self) -> None:
@@ -208,6 +208,15 @@ def _request_bytes(request: httpx.Request, body: bytes) -> bytes:
     if b" " in target or b"\r" in target or b"\n" in target:
         raise httpx.LocalProtocolError("illegal request target", request=request)
     return b"\r\n".join(lines) + b"\r\n\r\n" + body
+
+
+def _raise_mapped(exc: BaseException, request: httpx.Request) -> NoReturn:
+    """Raise httpx's exception for ``exc`` (chained to it), or ``exc`` itself when it has none
+    (a cancellation, a bug): never an exception as its own cause."""
+    mapped = _mapped(exc, request)
+    if mapped is exc:
+        raise exc
+    raise mapped from exc
 
 
 def _mapped(exc: BaseException, request: httpx.Request) -> BaseException:

@@ -283,3 +283,23 @@ def test_https_is_verified_against_the_host_name(tmp_path: Path) -> None:
     asyncio.run(main())
     # Both requests on one kept-alive TLS connection; the unverified one never got through.
     assert len(scripted.requests) == 2 and scripted.connections == 1
+
+
+def test_a_cancelled_request_stays_a_plain_cancellation() -> None:
+    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        await asyncio.sleep(5)
+
+    async def main() -> None:
+        server = await asyncio.start_server(silent, "127.0.0.1", 0)
+        url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}/"
+        async with client() as c:
+            task = asyncio.create_task(c.get(url))
+            await asyncio.sleep(0.2)
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError) as caught:
+                await task
+            assert caught.value.__cause__ is not caught.value
+        server.close()
+
+    asyncio.run(main())
