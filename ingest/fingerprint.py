@@ -222,14 +222,7 @@ def analyse(text: str) -> Analysis:
     if found is not None:
         _RECENT.move_to_end(text)
         return found
-    key = _digest(text)
-    packed = _PACKED.get(key)
-    if packed is not None:
-        _PACKED.move_to_end(key)
-        analysis = _unpack(*packed)
-    else:
-        analysis = analysis_of(text)
-        _keep_packed(key, analysis)
+    analysis = _unpack(*_packed(text))
     _keep_ready(text, analysis)
     return analysis
 

@@ -43,13 +43,12 @@ class _Bind:
 class Compiled:
     """One statement compiled for one dialect: its SQL and how to lay out its parameters."""
 
-    statement: Executable  # kept so that the cache key (its id) stays unique
+    statement: Executable  # held: while cached, no other statement can reuse its id
     sql: str
     positional: bool
     names: tuple[str, ...]  # bind names, in SQL order when positional
-    binds: Mapping[str, _Bind]
-    order: tuple[_Bind, ...] = ()  # the binds of ``names``, in that order
-    plain: bool = True  # no bind needs a processor
+    order: tuple[_Bind, ...]  # the binds of ``names``, in that order
+    plain: bool  # no bind needs a processor
 
     def args(self, params: Mapping[str, Any]) -> Sequence[Any] | dict[str, Any]:
         """The driver's parameters for ``params`` (a sequence, or a dict for named styles)."""
@@ -74,7 +73,7 @@ def compiled(conn: Connection, statement: Executable, keys: Sequence[str] = ()) 
     dialect = conn.dialect
     cache_key = (id(statement), dialect.name, tuple(keys))
     found = _CACHE.get(cache_key)
-    if found is not None and found.statement is statement:
+    if found is not None:
         return found
     done = statement.compile(dialect=dialect, column_keys=list(keys) if keys else None)
     binds: dict[str, _Bind] = {}
@@ -90,7 +89,7 @@ def compiled(conn: Connection, statement: Executable, keys: Sequence[str] = ()) 
     names = tuple(done.positiontup or ()) if positional else tuple(binds)
     order = tuple(binds[name] for name in names)
     plain = all(bind.process is None for bind in order)
-    result = Compiled(statement, done.string, positional, names, binds, order, plain)
+    result = Compiled(statement, done.string, positional, names, order, plain)
     if len(_CACHE) >= CACHE_SIZE:  # statements are module constants: this never fills up
         _CACHE.clear()
     _CACHE[cache_key] = result

@@ -179,7 +179,7 @@ def near_candidates(
     if built is None:
         return []
     rows = direct.execute(conn, built[0], built[1]).fetchall()
-    return [_candidate(_Row(*r), int(r[-1])) for r in rows]
+    return [_candidate(row, int(row.shared)) for row in map(_Row._make, rows)]
 
 
 class _Row(NamedTuple):
