@@ -60,6 +60,10 @@ class ItemCache:
         self._parts: dict[int, _Parts] = {}
         self._paths: dict[str, str] = {}
 
+    def __reduce__(self) -> tuple[type[ItemCache], tuple[()]]:
+        """A copy sent to another process starts empty (its keys are this process's ids)."""
+        return (ItemCache, ())
+
     def _of(self, story: StoredStory) -> _Parts:
         got = self._parts.get(id(story))
         if got is None or got.story is not story:

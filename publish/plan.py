@@ -167,7 +167,11 @@ def plan_site(
             continue
         if not (trust and previous.keys.get(p.path) == gone_key):
             gone_pages.append(
-                Page(p.path, make=functools.partial(render.render_gone, site, p.path))
+                Page(
+                    p.path,
+                    make=functools.partial(render.render_gone, site, p.path),
+                    portable=True,
+                )
             )
         keys[p.path] = gone_key
     for page, key in story_pages[1]:
@@ -288,6 +292,7 @@ def _story_pages(
                 recent=earlier[s.id],
                 mode=mode,
             ),
+            portable=True,
         )
         finals.append((page, key))
         if s.id not in unwritten:
@@ -321,6 +326,7 @@ def _story_pages(
                     recent=tuple(r for r in earlier[s.id] if r.id not in hide),
                     mode=mode,
                 ),
+                portable=True,
             )
         )
         later.append(page)

@@ -2,7 +2,9 @@
 
 The one module in ``publish`` that imports ``store``. It reads the last run's record from the
 output directory, lets the pure planner (``plan.plan_site``) decide which pages to render, and
-hands them to the writer (``write.write_pages``). It does no rendering or deciding itself.
+hands them to the writer (``write.write_pages``), with a pool of worker processes
+(``[service] workers``) when there are enough pages to share. It does no rendering or deciding
+itself.
 
 Every run still loads every stored story: the planner needs their digests to know what changed
 (see README: a store query for "changed since" would make that cheaper at large sizes).
@@ -18,6 +20,7 @@ from typing import TYPE_CHECKING
 from publish import listings, status
 from publish.listings import Section
 from publish.plan import plan_site
+from publish.stage import worker_pool
 from publish.types import PublishReport
 from publish.write import read_registry, write_pages
 from store.sources import all_states
@@ -45,7 +48,11 @@ def publish_stories(
         stories, states or {}, [s.name for s in settings.sources], sections, lookup, now
     )
     plan = plan_site(stories, settings, now, read_registry(out), full=full, status=data)
-    report = write_pages(plan.pages, out, paths=plan.paths, registry=plan.registry, force=full)
+    portable = sum(1 for page in plan.pages if page.portable)
+    with worker_pool(portable, settings.service.workers) as pool:
+        report = write_pages(
+            plan.pages, out, paths=plan.paths, registry=plan.registry, force=full, pool=pool
+        )
     return PublishReport(
         files_written=report.files_written,
         files_unchanged=report.files_unchanged + len(plan.paths - {p.path for p in plan.pages}),

@@ -14,19 +14,27 @@ class Page:
 
     A page is given its bytes, or planned with ``make`` and rendered each time ``content`` is
     read (the writer reads it once): a planned site of thousands of rendered pages would
-    otherwise sit in memory all at once.
+    otherwise sit in memory all at once. A ``portable`` page (its ``make`` and everything it
+    holds can be pickled, and rendering needs nothing of the process) may be rendered in
+    another process (``stage``).
     """
 
-    __slots__ = ("_content", "_make", "path")
+    __slots__ = ("_content", "_make", "path", "portable")
 
     def __init__(
-        self, path: str, content: bytes | None = None, *, make: Callable[[], bytes] | None = None
+        self,
+        path: str,
+        content: bytes | None = None,
+        *,
+        make: Callable[[], bytes] | None = None,
+        portable: bool = False,
     ) -> None:
         if (content is None) == (make is None):
             raise ValueError("a page has either its content or a way to make it")
         self.path = path
         self._content = content
         self._make = make
+        self.portable = portable
 
     @property
     def content(self) -> bytes:

@@ -29,31 +29,28 @@ import contextlib
 import ctypes
 import fcntl
 import functools
-import hashlib
 import json
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Executor
 from pathlib import Path
 
 from publish.errors import UnsafePathError, WriteError
 from publish.outdirs import OutputDirs
 from publish.registry import Registry, from_json, to_json
+from publish.stage import CHUNK, TMP_PREFIX, digest, same_bytes, stage_pages
 from publish.types import Page, WriteReport
 
 MANIFEST = ".wirefeed-manifest.json"
 LOCK = ".wirefeed-lock"
 BATCH = 512
-_TMP_PREFIX = ".wirefeed-tmp-"
+_TMP_PREFIX = TMP_PREFIX
 
 
 def check_path(root: Path, rel: str) -> Path:
     """The absolute target of output path ``rel`` under the resolved ``root``, or raise."""
     return OutputDirs(root).target(rel)
-
-
-def digest(content: bytes) -> str:
-    return hashlib.sha256(content).hexdigest()
 
 
 def atomic_write(target: Path, content: bytes) -> None:
@@ -70,22 +67,6 @@ def atomic_write(target: Path, content: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-
-
-def _same_bytes(target: Path, content: bytes, known: str | None, hexdigest: str) -> bool:
-    """Whether ``target`` holds ``content`` (whose digest is ``hexdigest``) already."""
-    try:
-        size = os.stat(target).st_size
-    except OSError:
-        return False
-    if size != len(content):
-        return False
-    if known is not None:
-        return known == hexdigest
-    try:
-        return target.read_bytes() == content
-    except OSError:
-        return False
 
 
 @functools.cache
@@ -225,6 +206,79 @@ def _open_root(output_dir: str | Path) -> Path:
         raise WriteError(f"cannot create output directory: {exc}", path=str(output_dir)) from exc
 
 
+def _segments(
+    targets: list[tuple[Page, Path]], sharing: bool
+) -> Iterator[tuple[list[tuple[Page, Path]], bool]]:
+    """``targets`` cut into runs to write here and runs (of ``CHUNK`` portable pages or more)
+    to share with a pool, in order."""
+    if not sharing:
+        yield targets, False
+        return
+    start = 0
+    while start < len(targets):
+        portable = targets[start][0].portable
+        end = start + 1
+        while end < len(targets) and targets[end][0].portable == portable:
+            end += 1
+        yield targets[start:end], portable and end - start >= CHUNK
+        start = end
+
+
+class _Run:
+    """One write run's state: the manifest's digests as they become, counts, swept folders."""
+
+    def __init__(self, root: Path, dirs: OutputDirs, files: dict[str, str], force: bool) -> None:
+        self.root, self.dirs, self.files, self.force = root, dirs, files, force
+        self.written = self.unchanged = 0
+        self.swept: set[str] = set()
+        self.batch = _Batch(root)
+
+    def _sweep(self, folder: str, target: Path) -> None:
+        if folder not in self.swept:
+            if folder not in self.dirs.created:  # a directory just made has no temps
+                _sweep_temps(target.parent)
+            self.swept.add(folder)
+
+    def serial(self, segment: list[tuple[Page, Path]]) -> None:
+        for page, target in segment:
+            content = page.content  # rendered now, for a planned page: once
+            hexdigest = digest(content)
+            known = self.files.get(page.path)
+            self.files[page.path] = hexdigest
+            if not self.force and same_bytes(target, content, known, hexdigest):
+                self.unchanged += 1
+                continue
+            try:
+                folder = page.path.rpartition("/")[0]
+                self.dirs.make(folder)  # and re-checked: one made concurrently could be a symlink
+                self._sweep(folder, target)
+                self.batch.add(page.path, target, content)
+            except OSError as exc:
+                raise WriteError(str(exc), path=page.path) from exc
+            self.written += 1
+
+    def staged(self, segment: list[tuple[Page, Path]], pool: Executor) -> None:
+        """Render and stage ``segment`` with ``pool``, then queue the renames in order. A path
+        that comes twice (a provisional page, then its final one) is always written: its first
+        staged file is not on disk yet to compare with."""
+        self.batch.flush()  # what comes before is in place first
+        for page, target in segment:
+            self._sweep(page.path.rpartition("/")[0], target)
+        seen: set[str] = set()
+        twice = {p.path for p, _ in segment if p.path in seen or seen.add(p.path)}
+        always = frozenset(seen) if self.force else frozenset(twice)
+        pages = [page for page, _ in segment]
+        staged = stage_pages(pages, self.root, self.files, always, pool, self.dirs)
+        for (_, target), (path, hexdigest, tmp) in zip(segment, staged, strict=True):
+            self.files[path] = hexdigest
+            if tmp is None:
+                self.unchanged += 1
+            else:
+                self.batch.pending.append((path, tmp, target))
+                self.written += 1
+        self.batch.flush()
+
+
 def write_site(
     pages: Sequence[Page], output_dir: str | Path, *, force: bool = False
 ) -> WriteReport:
@@ -248,44 +302,31 @@ def write_pages(
     paths: frozenset[str],
     registry: Registry | None = None,
     force: bool = False,
+    pool: Executor | None = None,
 ) -> WriteReport:
     """Write ``pages`` in order (a later page with the same path wins), remove files of the last
     run that are not in ``paths`` (every file the site now has), then record ``registry``.
 
     Files in ``paths`` that are not among ``pages`` are left as they are (incremental runs).
+    With a ``pool``, runs of portable pages are rendered and staged by it and by this process
+    together (``stage``), then renamed into place in order like the others.
     """
     root = _open_root(output_dir)
     dirs = OutputDirs(root)
     targets = [(page, dirs.target(page.path)) for page in pages]  # all checked up front
     with publish_lock(root):
         old = _manifest_files(_load_manifest(root))
-        files = {p: h for p, h in old.items() if p in paths}
-        written = unchanged = 0
-        swept: set[str] = set()
-        batch = _Batch(root)
+        run = _Run(root, dirs, {p: h for p, h in old.items() if p in paths}, force)
         try:
-            for page, target in targets:
-                content = page.content  # rendered now, for a planned page: once
-                hexdigest = digest(content)
-                known = files.get(page.path)
-                files[page.path] = hexdigest
-                if not force and _same_bytes(target, content, known, hexdigest):
-                    unchanged += 1
-                    continue
-                try:
-                    folder = page.path.rpartition("/")[0]
-                    dirs.make(folder)  # and re-checked: one made concurrently could be a symlink
-                    if folder not in swept:
-                        if folder not in dirs.created:  # a directory just made has no temps
-                            _sweep_temps(target.parent)
-                        swept.add(folder)
-                    batch.add(page.path, target, content)
-                except OSError as exc:
-                    raise WriteError(str(exc), path=page.path) from exc
-                written += 1
-            batch.flush()
+            for segment, shared in _segments(targets, pool is not None):
+                if shared and pool is not None:
+                    run.staged(segment, pool)
+                else:
+                    run.serial(segment)
+            run.batch.flush()
         finally:
-            batch.discard()
+            run.batch.discard()
+        files, written = run.files, run.written
         if written:
             _sync_fs(root)  # the renames themselves
         removed = _remove_stale(root, set(old) - set(paths))
@@ -297,4 +338,4 @@ def write_pages(
             atomic_write(root / MANIFEST, body)
         except OSError as exc:
             raise WriteError(str(exc), path=MANIFEST) from exc
-    return WriteReport(files_written=written, files_unchanged=unchanged, files_removed=removed)
+    return WriteReport(files_written=written, files_unchanged=run.unchanged, files_removed=removed)
