@@ -113,13 +113,16 @@ class _Batch:
         if not self.pending:
             return
         _sync_fs(self.root)
-        while self.pending:
-            rel, tmp, target = self.pending[0]
-            try:
-                os.replace(tmp, target)
-            except OSError as exc:
-                raise WriteError(str(exc), path=rel) from exc
-            self.pending.pop(0)
+        done = 0
+        try:
+            for rel, tmp, target in self.pending:
+                try:
+                    os.replace(tmp, target)
+                except OSError as exc:
+                    raise WriteError(str(exc), path=rel) from exc
+                done += 1
+        finally:
+            del self.pending[:done]
 
     def discard(self) -> None:
         """Remove temp files not renamed (after an error); a killed run's are swept later."""
