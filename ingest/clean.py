@@ -17,6 +17,7 @@ from __future__ import annotations
 import html as htmllib
 import re
 from functools import lru_cache
+from typing import Any
 from urllib.parse import urljoin
 
 import lxml.html
@@ -212,17 +213,24 @@ def _remove(el: etree._Element) -> None:
     parent.remove(el)
 
 
+_NH3_OPTIONS: dict[str, Any] = {
+    "tags": set(ALLOWED_TAGS),
+    "clean_content_tags": set(DROP_WITH_CONTENT),
+    "attributes": {k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
+    "url_schemes": set(URL_SCHEMES),
+    "link_rel": "noopener noreferrer nofollow",
+    "strip_comments": True,
+}
+# One sanitizer built once (nh3 >= 0.3): ``nh3.clean`` builds it again from the options on
+# every call, a third of its time on a story body. Same options, same output.
+_CLEANER = nh3.Cleaner(**_NH3_OPTIONS) if hasattr(nh3, "Cleaner") else None
+
+
 def sanitize(markup: str) -> str:
     """The last step: nh3 with our allowlist (no scripts, handlers, javascript:/data: URLs)."""
-    return nh3.clean(
-        markup,
-        tags=set(ALLOWED_TAGS),
-        clean_content_tags=set(DROP_WITH_CONTENT),
-        attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
-        url_schemes=set(URL_SCHEMES),
-        link_rel="noopener noreferrer nofollow",
-        strip_comments=True,
-    ).strip()
+    if _CLEANER is not None:
+        return _CLEANER.clean(markup).strip()  # type: ignore[no-any-return]
+    return nh3.clean(markup, **_NH3_OPTIONS).strip()
 
 
 def clean_tree(root: etree._Element, base_url: str | None) -> Body:

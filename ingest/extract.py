@@ -28,7 +28,7 @@ from ingest.extract_body import pick, prune, text_of
 from ingest.extract_meta import PageMeta, extract_meta
 from ingest.extract_template import drop_boilerplate
 from ingest.extract_tidy import tidy
-from ingest.extract_tree import new_element, parse_document
+from ingest.extract_tree import new_element, parse_document, parse_utf8
 from ingest.types import Article
 
 __all__ = ["extract_article"]
@@ -39,28 +39,37 @@ _CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 _MIN_JSONLD = 400
 
 
-def _needs_scrub(html: str) -> bool:
-    """Whether ``html`` holds control characters or lone surrogates (which lxml chokes on).
+def _clean_utf8(html: str) -> bytes | None:
+    """``html`` as UTF-8, or None when it holds control characters or lone surrogates (which
+    lxml chokes on).
 
     Two regex scans of a whole page cost more than parsing it; encoding to UTF-8 (which fails
     on surrogates) and deleting control bytes are plain C loops. UTF-8 encodes every character
-    above U+007F with bytes >= 0x80, so a control byte is a control character.
+    above U+007F with bytes >= 0x80, so a control byte is a control character. The bytes are
+    then what gets parsed: lxml turns a ``str`` into UTF-8 itself, a second copy of the work.
     """
     try:
         raw = html.encode("utf-8")
     except UnicodeEncodeError:
-        return True
-    return len(raw.translate(None, _CONTROL_BYTES)) != len(raw)
+        return None
+    return raw if len(raw.translate(None, _CONTROL_BYTES)) == len(raw) else None
+
+
+def _needs_scrub(html: str) -> bool:
+    """Whether ``html`` holds control characters or lone surrogates (see ``_clean_utf8``)."""
+    return _clean_utf8(html) is None
 
 
 def _parse(html: str) -> etree._Element | None:
     if not html or not html.strip():
         return None
-    markup = replace_surrogates(_CONTROL.sub("", html)) if _needs_scrub(html) else html
+    raw = _clean_utf8(html)
+    markup = replace_surrogates(_CONTROL.sub("", html)) if raw is None else html
     if markup.lstrip().startswith("<?xml"):  # lxml refuses str input with an encoding declaration
         markup = re.sub(r"^\s*<\?xml[^>]*>", "", markup)
+        raw = None
     try:
-        doc = parse_document(markup)
+        doc = parse_document(markup) if raw is None else parse_utf8(raw)
     except (etree.ParserError, ValueError):
         return None
     return doc

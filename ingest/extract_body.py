@@ -68,6 +68,7 @@ _SHORT_META_ITEMPROPS = frozenset(
         "articlesection thumbnailurl contenturl encodingformat "
     )
 )
+MIN_BODY = 200  # characters of text a marked body must have to protect its ancestors
 BLOCK_TAGS = frozenset(
     words(
         "p div section article main ul ol dl table blockquote pre h1 h2 h3 h4 h5 h6 figure "
@@ -146,22 +147,47 @@ def _body_value(value: str) -> bool:
 _body_class = lru_cache(maxsize=4096)(_body_value)
 
 
-def _body_ancestors(root: etree._Element) -> set[etree._Element]:
-    """Elements that contain a marked-up story body (class/id vocabulary or itemprop)."""
+def _marked(el: etree._Element) -> bool:
+    """Whether ``el``'s class, id or itemprop marks a story body."""
+    keys = el.keys()  # one call instead of three ``get``s: most elements have few attributes
+    return bool(keys) and (
+        ("class" in keys and _body_class(el.get("class")))
+        or ("id" in keys and _body_value(el.get("id")))
+        or ("itemprop" in keys and el.get("itemprop") == "articleBody")
+    )
+
+
+def _body_ancestors(root: etree._Element, size: int | None = None) -> set[etree._Element]:
+    """Elements that contain a marked-up story body (class/id vocabulary or itemprop) of at
+    least ``MIN_BODY`` characters; ``size``: ``len(text_content(root))`` when known.
+
+    Only elements with that much raw text can hold one (collapsing only shortens, and a child's
+    text is part of its parent's), so the walk goes down from ``root`` into those only, instead
+    of testing the class of every element of the page. A parent's text is its own text, then
+    each child's text and tail: the last element child's length is what remains, so the big
+    wrappers' texts are never read again.
+    """
     found: set[etree._Element] = set()
-    for el in root.iter(etree.Element):  # the hot loop of pruning: every element of the page
-        keys = el.keys()  # one call instead of three ``get``s: most elements have few attributes
-        if not keys:
+    stack = [(root, len(text_content(root)) if size is None else size)]
+    while stack:
+        el, length = stack.pop()
+        if length < MIN_BODY:
             continue
-        marked = ("class" in keys and _body_class(el.get("class"))) or (
-            "id" in keys and _body_value(el.get("id"))
-        )
-        if not marked and ("itemprop" not in keys or el.get("itemprop") != "articleBody"):
-            continue
-        raw = text_content(el)
-        if len(raw) >= 200 and len(" ".join(raw.split())) >= 200:  # collapsing only shortens
+        if _marked(el) and len(" ".join(text_content(el).split())) >= MIN_BODY:
             found.add(el)
             found.update(el.iterancestors())
+        last = None  # the last element child, measured by difference
+        rest = length - len(el.text or "")
+        for child in el:
+            rest -= len(child.tail or "")  # a comment's tail is text, its content is not
+            if isinstance(child.tag, str):
+                if last is not None:
+                    measured = len(text_content(last))
+                    rest -= measured
+                    stack.append((last, measured))
+                last = child
+        if last is not None:
+            stack.append((last, rest))
     return found
 
 
@@ -176,8 +202,9 @@ def prune(root: etree._Element) -> None:
     drop_tags = frozenset(DROP_TAGS) - _LANDMARKS - {"nav", "aside", "footer"}
     etree.strip_elements(root, etree.Comment, etree.ProcessingInstruction, with_tail=False)
     etree.strip_elements(root, *drop_tags, with_tail=False)
-    total = len(text_of(root)) or 1
-    holds_body = _body_ancestors(root)
+    raw = text_content(root)
+    total = len(" ".join(raw.split())) or 1  # len(text_of(root))
+    holds_body = _body_ancestors(root, len(raw))
     stack = [root]
     while stack:
         el = stack.pop()

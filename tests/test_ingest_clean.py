@@ -7,11 +7,12 @@ import sys
 from pathlib import Path
 
 import lxml.html
+import nh3
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ingest.clean import clean_html, clean_tree, decode_html, html_to_text
+from ingest.clean import _NH3_OPTIONS, clean_html, clean_tree, decode_html, html_to_text, sanitize
 from ingest.clean_text import ODD_SPACES, collapse_spaces, fix_mojibake, replace_surrogates
 from ingest.types import Body
 from ingest.urls import strip_tracking
@@ -211,3 +212,18 @@ def test_text_inside_pre_is_kept_when_the_root_sits_in_a_pre() -> None:
     assert span is not None
     body = clean_tree(span, None)
     assert "a   b" in body.html
+
+
+_HOSTILE = [
+    '<p onclick="x()">a<script>b()</script><a href="javascript:alert(1)">c</a></p>',
+    '<img src="data:image/png;base64,AA" alt="x"><img src="https://i.example/a.jpg" width=3>',
+    "<style>p{}</style>kept <!-- comment --> <iframe src=x>gone</iframe> &amp; &lt;",
+    '<a href="https://x.example/" rel="me" target="_blank">link</a> <b>bold</b> <table><td>1',
+    "<svg><script>x</script></svg><math>y</math> <noscript>n</noscript> <div>unwrapped</div>",
+]
+
+
+@pytest.mark.parametrize("markup", _HOSTILE)
+def test_reused_sanitizer_is_nh3_clean_with_our_options(markup: str) -> None:
+    """The sanitizer built once gives what ``nh3.clean`` gives with the same options."""
+    assert sanitize(markup) == nh3.clean(markup, **_NH3_OPTIONS).strip()

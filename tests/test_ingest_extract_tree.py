@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from ingest.extract import _CONTROL, _needs_scrub
+from ingest.extract import _CONTROL, _needs_scrub, _parse
 from ingest.extract_body import (
     BLOCK_TAGS,
     _body_ancestors,
@@ -33,6 +33,7 @@ from ingest.extract_tree import (
     link_density,
     new_element,
     parse_document,
+    parse_utf8,
     text_content,
     text_of,
 )
@@ -150,6 +151,42 @@ def test_body_ancestors_finds_the_marked_body() -> None:
     assert doc.find(".//header") not in found
 
 
+def _plain_body_ancestors(root: etree._Element) -> set[etree._Element]:
+    """What ``_body_ancestors`` first computed: every element's marks, tested one by one."""
+    found: set[etree._Element] = set()
+    for el in root.iter(etree.Element):
+        marked = _plain_marked(el.get("class"), el.get("id"))
+        if (marked or el.get("itemprop") == "articleBody") and len(text_of(el)) >= 200:
+            found.add(el)
+            found.update(el.iterancestors())
+    return found
+
+
+def _random_page(rng: random.Random) -> str:
+    marks = ["storyBody", "entry-content", "sidebar", "x", "", "post", "articleBody"]
+
+    def block(depth: int) -> str:
+        if depth > 4 or rng.random() < 0.3:
+            return ("word " * rng.randint(0, 90)) + rng.choice(["", "\n  ", "é’ "])
+        attr = rng.choice(["class", "id", "itemprop", "title"])
+        inner = "".join(
+            block(depth + 1) + rng.choice(["", " tail ", "<!-- c -->" + "t" * rng.randint(0, 150)])
+            for _ in range(rng.randint(0, 4))
+        )
+        return f'<div {attr}="{rng.choice(marks)}">{rng.choice(["", "lead  "])}{inner}</div>'
+
+    return f"<html><body>{block(0)}<!-- end -->{block(0)}</body></html>"  # fmt: skip
+
+
+def test_body_ancestors_is_the_plain_computation() -> None:
+    rng = random.Random(11)
+    for _ in range(400):
+        doc = parse_document(_random_page(rng))
+        assert _body_ancestors(doc) == _plain_body_ancestors(doc)
+        raw = text_content(doc)
+        assert _body_ancestors(doc, len(raw)) == _plain_body_ancestors(doc)
+
+
 def test_prune_on_plain_and_html_trees_agree() -> None:
     ours = parse_document(PAGE)
     theirs = lxml.html.document_fromstring(PAGE)
@@ -167,3 +204,29 @@ def test_needs_scrub(text: str, dirty: bool) -> None:
     assert _needs_scrub(text) is dirty
     clean = not _CONTROL.search(text) and not re.search("[\ud800-\udfff]", text)
     assert clean is not dirty
+
+
+_CHARSET_PAGES = [
+    PAGE,
+    '<html><head><meta charset="iso-8859-1"></head><body><p>é ’ ü 日本 😀</p></body></html>',
+    '<meta http-equiv="Content-Type" content="text/html; charset=windows-1252"><p>€ – é</p>',
+    '<html><head><meta charset="utf-16"></head><body><p>\ufeffa\u00a0b &amp; &eacute;</p>',
+    "\ufeff<p>BOM first</p>",
+    "<p>unclosed <b>bold <i>italic</p> tail",
+]
+
+
+@pytest.mark.parametrize("markup", _CHARSET_PAGES)
+def test_utf8_bytes_parse_to_the_same_tree(markup: str) -> None:
+    """``_parse`` hands lxml the UTF-8 bytes: the tree is the one the ``str`` gives, whatever
+    charset the page declares."""
+    expected = etree.tostring(parse_document(markup), encoding="unicode")
+    assert etree.tostring(parse_utf8(markup.encode()), encoding="unicode") == expected
+    parsed = _parse(markup)
+    assert parsed is not None
+    assert etree.tostring(parsed, encoding="unicode") == expected
+
+
+def test_utf8_parse_of_an_empty_document_raises() -> None:
+    with pytest.raises((etree.ParserError, ValueError)):
+        parse_utf8(b"<!-- only a comment -->")
