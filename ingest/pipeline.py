@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from config.settings import Settings, SourceSettings, parse_interval
-from ingest import health
+from ingest import health, memory
 from ingest.batching import Batcher, TaskBatcher
 from ingest.cluster import better_copy, near_match
 from ingest.dedupe import Decision, decide, guid_key
@@ -402,3 +402,4 @@ def ingest(
         forget()  # the analyses kept for this run's near-duplicate checks
         if own is not None:
             own.shutdown()
+        memory.release()  # what the run freed, back to the system before a publish
