@@ -222,9 +222,17 @@ def run_child(kind: str, corpus: Path, base: str, work: Path, args: argparse.Nam
     peak = peak_pss = 0
     samples = 0
     cpu: dict[int, float] = {}
+    at_peak: list[int] = []
+    started = time.perf_counter()
+    peak_at = 0.0
     while proc.poll() is None:
         tree = _descendants(proc.pid)
-        peak = max(peak, _tree_rss(tree))
+        each = {p: _tree_rss({p}) for p in tree}
+        if sum(each.values()) > peak:
+            peak = sum(each.values())
+            others = sorted((v for p, v in each.items() if p != proc.pid), reverse=True)
+            at_peak = [each.get(proc.pid, 0), *others]
+            peak_at = time.perf_counter() - started
         _cpu_seconds(tree, cpu)
         if samples % 4 == 0:  # PSS costs the kernel more to add up: every 0.2 s
             peak_pss = max(peak_pss, _tree_rss(tree, proportional=True))
@@ -235,6 +243,8 @@ def run_child(kind: str, corpus: Path, base: str, work: Path, args: argparse.Nam
         return {"failed_run": f"{kind} run failed (exit {proc.returncode}):\n{err[-2500:]}"}
     result = json.loads(out.strip().splitlines()[-1])
     result["tree_peak_mb"] = peak / 2**20
+    result["peak_parts_mb"] = [round(v / 2**20) for v in at_peak]
+    result["peak_at_s"] = peak_at
     result["tree_peak_pss_mb"] = peak_pss / 2**20
     result["tree_cpu_s"] = sum(cpu.values())
     result["load"] = load
@@ -336,6 +346,11 @@ def _ours_details(manifest: Manifest, ours: dict[str, Any]) -> None:
     print(
         f"peak PSS of the tree: {ours.get('tree_peak_pss_mb', 0):.0f} MB (each shared page "
         "counted once; the RSS column counts the fork server's pages again in every worker)"
+    )
+    parts = " + ".join(str(v) for v in ours.get("peak_parts_mb", []))
+    print(
+        f"peak RSS tree reached {ours.get('peak_at_s', 0):.1f} s after the run's process started"
+        f" (ingest started after its imports); it was, in MB, the main process first: {parts}"
     )
     requests = ", ".join(f"{k}: {v}" for k, v in sorted(ours["second_requests"].items()) if v)
     print(
