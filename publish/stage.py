@@ -4,7 +4,8 @@ A first publish of a large site is mostly rendering story pages and creating the
 and files (kernel time: a directory and a file per story). Both are independent from page to
 page, so a big run shares them out: ``stage_pages`` cuts a run of ``Page.portable`` pages into
 chunks, hands them to a process pool (``worker_pool``) from the front and stages chunks itself
-from the back until the two meet, so neither side waits on a fixed split. ``stage_chunk`` is
+from the back until the two meet, so neither side waits on a fixed split. A worker that dies
+costs time, not the run: its chunks are staged here. ``stage_chunk`` is
 what both sides run: render each page, and unless its bytes are already on disk, create its
 directory and write it to a temporary file beside its target.
 
@@ -19,24 +20,27 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import multiprocessing
 import os
 import tempfile
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from publish.errors import WriteError
 from publish.outdirs import OutputDirs
 from publish.types import Page
 
-CHUNK = 48  # pages per task: ~40 ms of work, small enough for the two ends to meet evenly
+CHUNK = 32  # pages per task: ~30 ms of work, small enough for the two ends to meet evenly
 MIN_PAGES = 256  # fewer portable pages than this are not worth starting a process for
 TMP_PREFIX = ".wirefeed-tmp-"
 WATCH_SECONDS = 1.0
 
+log = logging.getLogger("wirefeed.publish")
 Staged = tuple[str, str, str | None]  # (path, SHA-256 of its bytes, temp file; None: unchanged)
 
 
@@ -107,45 +111,110 @@ def discard(staged: Sequence[Staged]) -> None:
                 os.unlink(tmp)
 
 
+@dataclass(frozen=True, slots=True)
+class Workers:
+    """A process pool and how many processes it has."""
+
+    pool: Executor
+    count: int
+
+
 def stage_pages(
     pages: Sequence[Page],
     root: Path,
     known: Mapping[str, str],
     always: frozenset[str],
-    pool: Executor,
+    workers: Workers,
     dirs: OutputDirs,
 ) -> list[Staged]:
-    """``stage_chunk`` over ``pages`` (all portable) shared with ``pool``; results in page
+    """``stage_chunk`` over ``pages`` (all portable) shared with ``workers``; results in page
     order. If anything fails, every file staged so far is removed before the error is raised."""
-    chunks = [pages[i : i + CHUNK] for i in range(0, len(pages), CHUNK)]
-    futures: list[Future[list[Staged]]] = []
-    results: list[list[Staged] | None] = [None] * len(chunks)
-    try:
-        for chunk in chunks:
-            mine = {p.path: known[p.path] for p in chunk if p.path in known}
-            futures.append(pool.submit(stage_chunk, chunk, root, mine, always))
-        for i in reversed(range(len(chunks))):  # the pool takes from the front
-            if not futures[i].cancel():
-                break
-            results[i] = stage_chunk(chunks[i], root, known, always, dirs)
-        for i, future in enumerate(futures):
-            if results[i] is None:
-                results[i] = future.result()
-    except BaseException:
-        for future in futures:
-            future.cancel()
-        for i, future in enumerate(futures):
-            if results[i] is None and not future.cancelled():
+    return _Shared(pages, root, known, always, workers, dirs).run()
+
+
+class _Shared:
+    """One ``stage_pages`` run. The pool is kept two chunks per worker ahead, taking chunks from
+    the front, while this process stages chunks from the back, until the two meet. Chunks are
+    handed out as they are needed rather than all at once, so nothing has to be taken back
+    from the pool (cancelling queued work is what exposes a bug of Python 3.11's pool when a
+    worker then dies)."""
+
+    def __init__(
+        self,
+        pages: Sequence[Page],
+        root: Path,
+        known: Mapping[str, str],
+        always: frozenset[str],
+        workers: Workers,
+        dirs: OutputDirs,
+    ) -> None:
+        self.chunks = [pages[i : i + CHUNK] for i in range(0, len(pages), CHUNK)]
+        self.root, self.known, self.always, self.dirs = root, known, always, dirs
+        self.pool: Executor | None = workers.pool
+        self.ahead = 2 * workers.count
+        self.results: list[list[Staged] | None] = [None] * len(self.chunks)
+        self.sent: dict[int, Future[list[Staged]]] = {}
+        self.front, self.back = 0, len(self.chunks)
+
+    def run(self) -> list[Staged]:
+        try:
+            self._send()
+            while self.front < self.back:
+                self.back -= 1
+                self.results[self.back] = self._here(self.back)
+                self._collect(wait=False)
+                self._send()
+            self._collect(wait=True)
+        except BaseException:
+            for future in self.sent.values():  # wait for what the pool holds, then undo all
                 with contextlib.suppress(BaseException):
-                    results[i] = future.result()
-        for got in results:
-            discard(got or [])
-        raise
-    return [staged for got in results for staged in got or []]
+                    discard(future.result())
+            for got in self.results:
+                discard(got or [])
+            raise
+        return [staged for got in self.results for staged in got or []]
+
+    def _here(self, i: int) -> list[Staged]:
+        return stage_chunk(self.chunks[i], self.root, self.known, self.always, self.dirs)
+
+    def _send(self) -> None:
+        while self.pool is not None and len(self.sent) < self.ahead and self.front < self.back:
+            chunk = self.chunks[self.front]
+            mine = {p.path: self.known[p.path] for p in chunk if p.path in self.known}
+            try:
+                future = self.pool.submit(stage_chunk, chunk, self.root, mine, self.always)
+            except (BrokenExecutor, RuntimeError) as exc:  # broken, or shut down
+                log.warning("publish: the worker pool is gone (%r); staging the rest here", exc)
+                self.pool = None
+                return
+            self.sent[self.front] = future
+            self.front += 1
+
+    def _collect(self, *, wait: bool) -> None:
+        for i, future in list(self.sent.items()):
+            if wait or future.done():
+                del self.sent[i]
+                self.results[i] = self._result(i, future)
+
+    def _result(self, i: int, future: Future[list[Staged]]) -> list[Staged]:
+        """A chunk's result from the pool; a chunk the pool failed on is staged here instead:
+        a worker that died (killed, out of memory) or a chunk that could not be sent costs
+        time, not the run, and a page that cannot be rendered fails here as it did there."""
+        try:
+            return future.result()
+        except Exception as exc:
+            if isinstance(exc, BrokenExecutor):
+                self.pool = None
+            log.warning(
+                "publish: a worker did not stage %d pages (%r); staging them here",
+                len(self.chunks[i]),
+                exc,
+            )
+            return self._here(i)
 
 
 @contextlib.contextmanager
-def worker_pool(pages: int, processes: int) -> Iterator[Executor | None]:
+def worker_pool(pages: int, processes: int) -> Iterator[Workers | None]:
     """A pool of ``processes - 1`` workers (this process renders too) for ``pages`` portable
     pages, or None when that is not worth it (few pages, one process); shut down on exit."""
     extra = (processes if processes > 0 else os.cpu_count() or 1) - 1
@@ -158,9 +227,9 @@ def worker_pool(pages: int, processes: int) -> Iterator[Executor | None]:
         max_workers=extra, mp_context=context, initializer=_watch, initargs=(os.getpid(),)
     )
     try:
-        yield pool
+        yield Workers(pool, extra)
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        pool.shutdown(wait=True)
 
 
 def _watch(parent: int) -> None:

@@ -33,13 +33,12 @@ import json
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Executor
 from pathlib import Path
 
 from publish.errors import UnsafePathError, WriteError
 from publish.outdirs import OutputDirs
 from publish.registry import Registry, from_json, to_json
-from publish.stage import CHUNK, TMP_PREFIX, digest, same_bytes, stage_pages
+from publish.stage import CHUNK, TMP_PREFIX, Workers, digest, same_bytes, stage_pages
 from publish.types import Page, WriteReport
 
 MANIFEST = ".wirefeed-manifest.json"
@@ -260,7 +259,7 @@ class _Run:
                 raise WriteError(str(exc), path=page.path) from exc
             self.written += 1
 
-    def staged(self, segment: list[tuple[Page, Path]], pool: Executor) -> None:
+    def staged(self, segment: list[tuple[Page, Path]], pool: Workers) -> None:
         """Render and stage ``segment`` with ``pool``, then queue the renames in order. A path
         that comes twice (a provisional page, then its final one) is always written: its first
         staged file is not on disk yet to compare with."""
@@ -305,7 +304,7 @@ def write_pages(
     paths: frozenset[str],
     registry: Registry | None = None,
     force: bool = False,
-    pool: Executor | None = None,
+    pool: Workers | None = None,
 ) -> WriteReport:
     """Write ``pages`` in order (a later page with the same path wins), remove files of the last
     run that are not in ``paths`` (every file the site now has), then record ``registry``.

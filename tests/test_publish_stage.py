@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
+import os
 import pickle
 import random
 from collections.abc import Iterator
@@ -67,6 +68,28 @@ def test_a_failing_page_leaves_no_staged_file_behind(tmp_path: Path, pool: Any) 
             stage.stage_pages(pages, tmp_path, {}, frozenset(), pool, OutputDirs(tmp_path))
         assert temps(tmp_path) == []
         pages[at] = page(f"a/{at}/index.html", b"x" * 100)
+
+
+def exit_in_a_worker(parent: int, content: bytes) -> bytes:
+    """Rendering that kills the process doing it, unless that is the test's own process."""
+    if os.getpid() != parent:
+        os._exit(3)
+    return content
+
+
+def test_a_worker_that_dies_costs_time_not_the_run(tmp_path: Path) -> None:
+    pages = [page(f"p/{i}/index.html", f"page {i}".encode()) for i in range(300)]
+    pages[0] = Page(  # the pool takes chunks from the front: its first page kills it
+        "p/0/index.html",
+        make=functools.partial(exit_in_a_worker, os.getpid(), b"page 0"),
+        portable=True,
+    )
+    with stage.worker_pool(stage.MIN_PAGES, 2) as pool:
+        assert pool is not None
+        report = write_pages(pages, tmp_path, paths=frozenset(p.path for p in pages), pool=pool)
+    assert report.files_written == 300
+    assert all((tmp_path / p.path).read_bytes() == p.content for p in pages)
+    assert temps(tmp_path) == []
 
 
 def test_bytes_already_on_disk_are_not_staged_again(tmp_path: Path, pool: Any) -> None:
