@@ -5,9 +5,9 @@ and files (kernel time: a directory and a file per story). Both are independent 
 page, so a big run shares them out: ``stage_pages`` cuts a run of ``Page.portable`` pages into
 chunks, hands them to a process pool (``worker_pool``) from the front and stages chunks itself
 from the back until the two meet, so neither side waits on a fixed split. A worker that dies
-costs time, not the run: its chunks are staged here. ``stage_chunk`` is
-what both sides run: render each page, and unless its bytes are already on disk, create its
-directory and write it to a temporary file beside its target.
+costs time, not the run: its chunks are staged here. ``stage_chunk`` is what both sides run:
+render each page, and unless its bytes are already on disk, create its directory and write it
+to a temporary file beside its target.
 
 Nothing becomes visible here: ``write`` renames the staged files into place in the plan's order
 after one file-system sync, so a reader never sees a page before the pages it links to, and a
