@@ -20,7 +20,6 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import urljoin
 
-import lxml.html
 import nh3
 from lxml import etree
 
@@ -32,6 +31,7 @@ from ingest.clean_text import (
     replace_surrogates,
     words,
 )
+from ingest.extract_tree import new_element, parse_document
 from ingest.types import Body
 from ingest.urls import strip_tracking
 
@@ -94,12 +94,15 @@ def _fix_text(text: str) -> str:
 
 
 def _parse_fragment(markup: str) -> etree._Element:
-    """Parse an HTML fragment (or a whole document) into a <div> root; never raises."""
-    root = lxml.html.Element("div")
+    """Parse an HTML fragment (or a whole document) into a <div> root; never raises.
+
+    Plain lxml elements, as for pages (``ingest.extract_tree``): the same tree as
+    ``lxml.html.document_fromstring``'s without its per-element Python class lookup."""
+    root = new_element("div")
     if not markup.strip():
         return root
     try:
-        doc = lxml.html.document_fromstring(f"<html><body><div>{markup}</div></body></html>")
+        doc = parse_document(f"<html><body><div>{markup}</div></body></html>")
     except (etree.ParserError, ValueError):
         return root
     body = doc.find("body")

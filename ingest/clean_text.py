@@ -50,12 +50,19 @@ def _codec(label: str | None) -> str | None:
 def decode_html(body: bytes, content_type: str | None) -> str:
     """Decode a fetched page: BOM, then the HTTP charset, then ``<meta charset>``, else UTF-8
     with a windows-1252 fallback. Never raises; undecodable bytes become U+FFFD."""
+    return decode_page(body, content_type)[0]
+
+
+def decode_page(body: bytes, content_type: str | None) -> tuple[str, bytes | None]:
+    """``decode_html``, and ``body`` itself when the text is exactly its strict UTF-8 decoding
+    (no BOM, no other charset): the extractor can then parse those bytes rather than encode
+    the text back to UTF-8 (``extract_article(..., page_bytes=)``); None otherwise."""
     try:
         if not body:
-            return ""
+            return "", None
         for bom, enc in _BOMS:
             if body.startswith(bom):
-                return body[len(bom) :].decode(enc, "replace")
+                return body[len(bom) :].decode(enc, "replace"), None
         header = _HEADER_CHARSET.search(content_type or "")
         declared = _codec(header.group(1)) if header else None
         if declared is None:
@@ -64,13 +71,13 @@ def decode_html(body: bytes, content_type: str | None) -> str:
             if declared in ("utf-16", "utf-16-le", "utf-16-be"):  # a byte-level lie in ASCII
                 declared = "utf-8"
         if declared is not None and declared != "utf-8":
-            return body.decode(declared, "replace")
+            return body.decode(declared, "replace"), None
         try:
-            return body.decode("utf-8")
+            return body.decode("utf-8"), body
         except UnicodeDecodeError:
-            return body.decode("cp1252", "replace")
+            return body.decode("cp1252", "replace"), None
     except Exception:  # never raise on hostile input
-        return body.decode("utf-8", "replace") if isinstance(body, bytes) else ""
+        return (body.decode("utf-8", "replace") if isinstance(body, bytes) else ""), None
 
 
 # --- mojibake ------------------------------------------------------------------------------------

@@ -37,6 +37,7 @@ _EMPTY = Article(text="", html="")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 _MIN_JSONLD = 400
+_XML_DECL = re.compile(r"\s*<\?xml")  # ``markup.lstrip().startswith("<?xml")``, without a copy
 
 
 def _clean_utf8(html: str) -> bytes | None:
@@ -60,12 +61,16 @@ def _needs_scrub(html: str) -> bool:
     return _clean_utf8(html) is None
 
 
-def _parse(html: str) -> etree._Element | None:
-    if not html or not html.strip():
+def _parse(html: str, page_bytes: bytes | None = None) -> etree._Element | None:
+    if not html or html.isspace():
         return None
-    raw = _clean_utf8(html)
+    if page_bytes is not None:  # ``html.encode("utf-8")`` at hand (``clean_text.decode_page``)
+        clean = len(page_bytes.translate(None, _CONTROL_BYTES)) == len(page_bytes)
+        raw = page_bytes if clean else None
+    else:
+        raw = _clean_utf8(html)
     markup = replace_surrogates(_CONTROL.sub("", html)) if raw is None else html
-    if markup.lstrip().startswith("<?xml"):  # lxml refuses str input with an encoding declaration
+    if _XML_DECL.match(markup):  # lxml refuses str input with an encoding declaration
         markup = re.sub(r"^\s*<\?xml[^>]*>", "", markup)
         raw = None
     try:
@@ -127,9 +132,13 @@ def _article(body: etree._Element | None, meta: PageMeta, url: str) -> Article:
 
 
 def _extract(
-    html: str, url: str, rules: ExtractRules | None, boilerplate: frozenset[str]
+    html: str,
+    url: str,
+    rules: ExtractRules | None,
+    boilerplate: frozenset[str],
+    page_bytes: bytes | None = None,
 ) -> Article:
-    doc = _parse(html)
+    doc = _parse(html, page_bytes)
     if doc is None:
         return _EMPTY
     meta = extract_meta(doc, url)
@@ -157,13 +166,22 @@ def extract_article(
     url: str,
     rules: ExtractRules | None = None,
     boilerplate: frozenset[str] = frozenset(),
+    *,
+    page_bytes: bytes | None = None,
 ) -> Article:
     """Extract the story body and metadata of an article page; never raises.
 
     ``boilerplate``: block keys the host's other pages share (``ingest.extract_template``).
+    ``page_bytes``: ``html``'s UTF-8 encoding when the caller already holds it (the fetched
+    bytes, see ``clean_text.decode_page``), parsed directly instead of encoding ``html`` again.
+    Only a hint: it must be exactly ``html.encode("utf-8")``, and the result is the same
+    without it.
     """
     try:
-        text = html if isinstance(html, str) else str(html or "")
-        return _extract(text, url or "", rules, boilerplate)
+        if not isinstance(html, str):
+            html, page_bytes = str(html or ""), None
+        elif page_bytes is not None and not isinstance(page_bytes, bytes):
+            page_bytes = None
+        return _extract(html, url or "", rules, boilerplate, page_bytes)
     except Exception:  # a page must never take the pipeline down
         return _EMPTY

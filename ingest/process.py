@@ -64,13 +64,22 @@ def process_entry(
     page_blob: str | None = None,
     max_sections: int | None = None,
     boilerplate: frozenset[str] = frozenset(),
+    page_bytes: bytes | None = None,
 ) -> StoryDraft:
-    """Turn one feed item (and its page, if fetched) into a story ready for the store."""
+    """Turn one feed item (and its page, if fetched) into a story ready for the store.
+
+    ``page_bytes``: ``page_html``'s UTF-8 encoding when the caller holds it (the fetched bytes,
+    see ``ingest.clean_text.decode_page``), to spare encoding the page again; same result without.
+    """
     from_feed = feed_body(entry)
     article: Article | None = None
     if page_html is not None:
         article = extract_article(
-            page_html, page_url or entry.link or "", source.extract, boilerplate
+            page_html,
+            page_url or entry.link or "",
+            source.extract,
+            boilerplate,
+            page_bytes=page_bytes,
         )
     body = from_feed
     warnings: list[str] = []

@@ -19,7 +19,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from ingest.clean import decode_html
+from ingest.clean_text import decode_page
 from ingest.dedupe import entry_hash, entry_identity, guid_key, usable_guids
 from ingest.fingerprint import Analysis, Fingerprint, analysis_of, fingerprint_of
 from ingest.parse import parse_feed
@@ -48,10 +48,12 @@ def process_item(entry: RawEntry, kwargs: dict[str, Any], page: Fetched | None) 
     if page is not None:
         digest = hashlib.sha256(page.body).hexdigest()
         packed = (digest, zlib.compress(page.body, 1))
+        page_html, page_bytes = decode_page(page.body, page.content_type)
         kwargs = kwargs | {
-            "page_html": decode_html(page.body, page.content_type),
+            "page_html": page_html,
             "page_url": page.final_url,
             "page_blob": digest,
+            "page_bytes": page_bytes,  # the fetched bytes when they are page_html's UTF-8
         }
     draft = process_entry(entry, **kwargs)
     analysis = analysis_of(draft.body.text)

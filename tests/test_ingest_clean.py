@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import ingest.clean as clean_module
 from ingest.clean import _NH3_OPTIONS, clean_html, clean_tree, decode_html, html_to_text, sanitize
 from ingest.clean_text import ODD_SPACES, collapse_spaces, fix_mojibake, replace_surrogates
 from ingest.types import Body
@@ -227,3 +228,64 @@ _HOSTILE = [
 def test_reused_sanitizer_is_nh3_clean_with_our_options(markup: str) -> None:
     """The sanitizer built once gives what ``nh3.clean`` gives with the same options."""
     assert sanitize(markup) == nh3.clean(markup, **_NH3_OPTIONS).strip()
+
+
+def _html_fragment(markup: str) -> lxml.html.HtmlElement:
+    """What ``_parse_fragment`` did with ``lxml.html``'s parser, the reference for plain trees."""
+    root = lxml.html.Element("div")
+    if not markup.strip():
+        return root
+    doc = lxml.html.document_fromstring(f"<html><body><div>{markup}</div></body></html>")
+    body = doc.find("body")
+    assert body is not None
+    nodes = list(body)
+    if len(nodes) == 1 and nodes[0].tag == "div" and not (body.text or "").strip():
+        return nodes[0]
+    root.text = body.text
+    root.extend(nodes)
+    return root
+
+
+_FRAGMENTS = [
+    *_HOSTILE,
+    (DATA / "feed_content.html").read_text("utf-8"),
+    'lead text</div><p>after a stray close</p><noscript><img src="/real.jpg"></noscript>',
+    '<img src="data:," data-src="/lazy.jpg"> tail <pre>  a\n  b </pre> <!-- c --> end',
+    "<html><head><title>t</title></head><body>whole <b>document</b></body></html>",
+    "<div>only one div</div>",
+    "<?pi x?><p>a processing instruction</p>",
+]
+
+
+def _same_as_lxml_html(markup: str) -> None:
+    ours = clean_module._parse_fragment(markup)
+    assert not isinstance(ours, lxml.html.HtmlElement)
+    theirs = _html_fragment(markup)
+    assert lxml.html.tostring(ours) == lxml.html.tostring(theirs)
+    assert clean_tree(ours, BASE) == clean_tree(theirs, BASE)
+    assert html_to_text(markup) == clean_module.tree_to_text(_drop_all(_html_fragment(markup)))
+
+
+def _drop_all(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    clean_module._drop_dangerous(root)
+    return root
+
+
+@pytest.mark.parametrize("markup", _FRAGMENTS)
+def test_fragments_clean_as_with_lxml_html_elements(markup: str) -> None:
+    _same_as_lxml_html(markup)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["<p>", "</p>", "<div>", "</div>", "<script>", "</script>", "<noscript>", "<img ",
+             'src="/a.png">', "<pre>", "</pre>", "<!-- c -->", "<a href='/x?utm_source=y'>",
+             "</a>", " word ", "\n", "&amp;", "<b>", "</b>", "<svg>", "<br>", "tail"]
+        ),
+        max_size=25,
+    ).map("".join)
+)  # fmt: skip
+def test_random_fragments_clean_as_with_lxml_html_elements(markup: str) -> None:
+    _same_as_lxml_html(markup)
