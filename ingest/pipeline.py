@@ -71,6 +71,7 @@ Clock = Callable[[], datetime]
 T = TypeVar("T")
 TEMPLATE_PAGES = 6  # a site's stored pages compared to learn its template
 ITEMS_IN_FLIGHT = 128  # items being fetched, processed or stored at once (bounds memory)
+FEEDS_IN_FLIGHT = 16  # fetched feeds being parsed or waiting for item slots (bounds memory)
 
 
 class Ingestor:
@@ -96,6 +97,7 @@ class Ingestor:
         self.pool = pool
         self.priorities = {s.name: s.priority for s in settings.sources}
         self._slots = asyncio.Semaphore(ITEMS_IN_FLIGHT)
+        self._feeds = asyncio.Semaphore(FEEDS_IN_FLIGHT)
         self._templates: dict[str, frozenset[str]] = {}
         self._writes: Batcher[StoryWrite, Added] = Batcher(functools.partial(add_stories, self.db))
         self._tasks: TaskBatcher[tuple[RawEntry, dict[str, Any], Fetched | None], Processed] | None
@@ -163,7 +165,8 @@ class Ingestor:
             if isinstance(got, NotModified):
                 record_success(self.db, src, state, got, None, now, url)
                 return SourceResult(src.name, "not-modified", seconds=time.monotonic() - started)
-            feed, counts = await self._entries(fetcher, src, got, now)
+            async with self._feeds:  # fetching outruns processing: parsed feeds wait here
+                feed, counts = await self._entries(fetcher, src, got, now)
             record_success(self.db, src, state, got, feed, now, url)
         except Exception as exc:  # one bad source never aborts the run, whatever went wrong
             if not isinstance(exc, IngestError | StorageError):

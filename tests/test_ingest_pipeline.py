@@ -228,3 +228,31 @@ def test_robots_txt_is_honoured_for_article_pages(server: DemoServer, db: Databa
     assert result.new == 1
     assert any("robots.txt" in p for p in result.problems)
     assert server.requests_for("/private/1.html") == []
+
+
+def test_parsed_feeds_wait_in_a_bounded_queue(
+    server: DemoServer, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fetching outruns processing; at most FEEDS_IN_FLIGHT fetched feeds are being parsed or
+    are waiting for their items' turn (memory stays bounded), and every source still runs."""
+    from ingest import pipeline
+
+    monkeypatch.setattr(pipeline, "FEEDS_IN_FLIGHT", 2)
+    busy = peak = 0
+    real = pipeline.Ingestor._entries
+
+    async def counted(self: pipeline.Ingestor, *args: object, **kwargs: object) -> object:
+        nonlocal busy, peak
+        busy += 1
+        peak = max(peak, busy)
+        try:
+            return await real(self, *args, **kwargs)  # type: ignore[arg-type]
+        finally:
+            busy -= 1
+
+    monkeypatch.setattr(pipeline.Ingestor, "_entries", counted)
+    feed = f"{server.base_url}/harbor/rss.xml"
+    cfg = _settings(*((f"s{i}", f"{feed}?copy={i}") for i in range(12)))
+    results = ingest(db, cfg, clock=Clock(NOW))
+    assert [r.status for r in results] == ["ok"] * 12
+    assert peak == 2
