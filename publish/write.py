@@ -3,14 +3,16 @@
 Each file goes to a temporary file in its own directory and is then ``os.replace``d over the
 old one, so a reader (or a crash) sees the old file or the new one, never half of one. Pages
 are staged in batches: one file-system sync makes a batch's bytes durable before any of its
-renames (rather than an fsync per file; see ``_Batch``). Pages
-are written in the order given (``build_site`` puts story pages before the listings and feeds
-that link to them). A file whose bytes would not change is left alone (same size and the SHA-256
-recorded in the manifest, or, with no record, the same bytes on disk). Every path is
-checked twice: syntactically (no absolute paths, no '..', no backslashes) and after resolving
-symlinks (it must stay under the resolved output directory), before anything is written and
-again when its directory is created (``outdirs.OutputDirs``: a directory seen to be a real one
-is trusted for the rest of the run rather than resolved again for each file).
+renames (rather than an fsync per file; see ``_Batch``). Pages are written in the order given
+(``build_site`` puts story pages before the listings and feeds that link to them). A file whose
+bytes would not change is left alone (same size and the SHA-256 recorded in the manifest, or,
+with no record, the same bytes on disk). Given a worker pool, runs of portable pages are
+rendered and staged by the pool and this process together (``stage``), then renamed in order
+like the others. Every path is checked twice: syntactically (no absolute paths, no '..', no
+backslashes) and after resolving symlinks (it must stay under the resolved output directory),
+before anything is written and again when its directory is created (``outdirs.OutputDirs``: a
+directory seen to be a real one is trusted for the rest of the run rather than resolved again
+for each file).
 
 Files written by an earlier run and no longer part of the site are removed (after the new
 pages are in place): the writer records what it wrote in ``.wirefeed-manifest.json`` and only
@@ -20,7 +22,7 @@ so a run killed half-way leaves the previous record and the next run redoes the 
 file serialises publish runs; temporary files left by a killed run are swept from the
 directories written next.
 
-No rendering here and no decisions about content.
+No templates here (a planned page renders itself when read) and no decisions about content.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ import functools
 import json
 import os
 import tempfile
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -266,9 +269,8 @@ class _Run:
         self.batch.flush()  # what comes before is in place first
         for page, target in segment:
             self._sweep(page.path.rpartition("/")[0], target)
-        seen: set[str] = set()
-        twice = {p.path for p, _ in segment if p.path in seen or seen.add(p.path)}
-        always = frozenset(seen) if self.force else frozenset(twice)
+        counts = Counter(page.path for page, _ in segment)
+        always = frozenset(p for p, n in counts.items() if self.force or n > 1)
         pages = [page for page, _ in segment]
         staged = stage_pages(pages, self.root, self.files, always, pool, self.dirs)
         for (_, target), (path, hexdigest, tmp) in zip(segment, staged, strict=True):
