@@ -8,6 +8,10 @@ import json
 import os
 import pickle
 import random
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -120,6 +124,52 @@ def test_a_cache_sent_to_another_process_starts_empty() -> None:
     cache = ItemCache()
     cache.href("2024/05/01/a/index.html")
     assert pickle.loads(pickle.dumps(cache))._paths == {}
+
+
+ORPHAN_SCRIPT = """
+import os, time
+from publish import stage
+
+if __name__ == "__main__":
+    with stage.worker_pool(stage.MIN_PAGES, 3) as workers:
+        list(workers.pool.map(abs, range(8)))
+        print(" ".join(str(p) for p in workers.pool._processes), flush=True)
+        time.sleep(60)
+"""
+
+
+def test_publish_workers_leave_when_the_publishing_process_is_killed(tmp_path: Path) -> None:
+    script = tmp_path / "publisher.py"
+    script.write_text(ORPHAN_SCRIPT, encoding="utf-8")
+    root = Path(__file__).resolve().parents[1]
+    proc = subprocess.Popen(
+        [sys.executable, str(script)],
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    workers = [int(pid) for pid in proc.stdout.readline().split()]
+    assert len(workers) == 2 and all(_alive(pid) for pid in workers)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 15
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(_alive(pid) for pid in workers)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:  # a zombie is gone too
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
 
 
 def test_small_runs_and_one_process_use_no_pool() -> None:
