@@ -3,8 +3,11 @@ fixed clock, and paths to fixture data."""
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -64,3 +67,40 @@ def run_cli(config: Path, *args: str, timeout: float = 120) -> subprocess.Comple
     return subprocess.run(
         cli_command(config, *args), capture_output=True, text=True, timeout=timeout
     )
+
+
+def workers_left_after_kill(script: str, tmp_path: Path) -> list[int]:
+    """Run ``script`` (it prints its worker pids on one line, then waits), SIGKILL it, and
+    return the workers still alive 15 s later (an empty list: they all left)."""
+    path = tmp_path / "parent.py"
+    path.write_text(script, encoding="utf-8")
+    root = Path(__file__).resolve().parents[1]
+    proc = subprocess.Popen(
+        [sys.executable, str(path)],
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    workers = [int(pid) for pid in proc.stdout.readline().split()]
+    assert len(workers) == 2 and all(process_alive(pid) for pid in workers)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 15
+    while any(process_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return [pid for pid in workers if process_alive(pid)]
+
+
+def process_alive(pid: int) -> bool:
+    """Whether process ``pid`` exists and is not a zombie (a zombie is gone for our purposes)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False

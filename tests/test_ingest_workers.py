@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 from ingest.workers import WORKER_NICENESS, make_pool
+from tests.conftest import workers_left_after_kill
 
 
 def test_workers_yield_the_cpu_to_the_orchestrator() -> None:
@@ -45,31 +42,4 @@ if __name__ == "__main__":
 
 
 def test_workers_leave_when_the_orchestrator_is_killed(tmp_path: Path) -> None:
-    script = tmp_path / "orchestrator.py"
-    script.write_text(ORPHAN_SCRIPT, encoding="utf-8")
-    root = Path(__file__).resolve().parents[1]
-    proc = subprocess.Popen(
-        [sys.executable, str(script)],
-        cwd=root,
-        env={**os.environ, "PYTHONPATH": str(root)},
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert proc.stdout is not None
-    workers = [int(pid) for pid in proc.stdout.readline().split()]
-    assert len(workers) == 2 and all(_alive(pid) for pid in workers)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-    deadline = time.monotonic() + 15
-    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert not any(_alive(pid) for pid in workers)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    with open(f"/proc/{pid}/stat", encoding="ascii") as fh:  # a zombie is gone too
-        return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    assert workers_left_after_kill(ORPHAN_SCRIPT, tmp_path) == []

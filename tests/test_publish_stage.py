@@ -8,10 +8,6 @@ import json
 import os
 import pickle
 import random
-import signal
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -27,6 +23,7 @@ from publish.run import publish_stories
 from publish.types import Page
 from publish.write import MANIFEST, write_pages
 from store.types import StoredStory
+from tests.conftest import workers_left_after_kill
 
 NOW = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 
@@ -139,37 +136,7 @@ if __name__ == "__main__":
 
 
 def test_publish_workers_leave_when_the_publishing_process_is_killed(tmp_path: Path) -> None:
-    script = tmp_path / "publisher.py"
-    script.write_text(ORPHAN_SCRIPT, encoding="utf-8")
-    root = Path(__file__).resolve().parents[1]
-    proc = subprocess.Popen(
-        [sys.executable, str(script)],
-        cwd=root,
-        env={**os.environ, "PYTHONPATH": str(root)},
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert proc.stdout is not None
-    workers = [int(pid) for pid in proc.stdout.readline().split()]
-    assert len(workers) == 2 and all(_alive(pid) for pid in workers)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-    deadline = time.monotonic() + 15
-    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert not any(_alive(pid) for pid in workers)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:  # a zombie is gone too
-            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except FileNotFoundError:
-        return False
+    assert workers_left_after_kill(ORPHAN_SCRIPT, tmp_path) == []
 
 
 def test_small_runs_and_one_process_use_no_pool() -> None:
