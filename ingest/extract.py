@@ -50,25 +50,21 @@ def _clean_utf8(html: str) -> bytes | None:
     then what gets parsed: lxml turns a ``str`` into UTF-8 itself, a second copy of the work.
     """
     try:
-        raw = html.encode("utf-8")
+        return _without_controls(html.encode("utf-8"))
     except UnicodeEncodeError:
         return None
+
+
+def _without_controls(raw: bytes) -> bytes | None:
+    """``raw`` (UTF-8), or None when it holds a control byte (see ``_clean_utf8``)."""
     return raw if len(raw.translate(None, _CONTROL_BYTES)) == len(raw) else None
-
-
-def _needs_scrub(html: str) -> bool:
-    """Whether ``html`` holds control characters or lone surrogates (see ``_clean_utf8``)."""
-    return _clean_utf8(html) is None
 
 
 def _parse(html: str, page_bytes: bytes | None = None) -> etree._Element | None:
     if not html or html.isspace():
         return None
-    if page_bytes is not None:  # ``html.encode("utf-8")`` at hand (``clean_text.decode_page``)
-        clean = len(page_bytes.translate(None, _CONTROL_BYTES)) == len(page_bytes)
-        raw = page_bytes if clean else None
-    else:
-        raw = _clean_utf8(html)
+    # ``page_bytes``: ``html.encode("utf-8")`` already at hand (``clean_text.decode_page``)
+    raw = _clean_utf8(html) if page_bytes is None else _without_controls(page_bytes)
     markup = replace_surrogates(_CONTROL.sub("", html)) if raw is None else html
     if _XML_DECL.match(markup):  # lxml refuses str input with an encoding declaration
         markup = re.sub(r"^\s*<\?xml[^>]*>", "", markup)

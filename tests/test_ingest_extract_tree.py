@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from ingest.extract import _CONTROL, _needs_scrub, _parse
+from ingest.extract import _CONTROL, _clean_utf8, _parse
 from ingest.extract_body import (
     BLOCK_TAGS,
     _body_ancestors,
@@ -200,8 +200,8 @@ def test_prune_on_plain_and_html_trees_agree() -> None:
     [("plain ascii\n\t\r", False), ("é ’ 😀", False), ("a\x01b", True), ("é\x1f", True),
      ("\ud800", True), ("\x7f\x85", False), ("", False)],
 )  # fmt: skip
-def test_needs_scrub(text: str, dirty: bool) -> None:
-    assert _needs_scrub(text) is dirty
+def test_text_with_control_characters_or_surrogates_is_scrubbed(text: str, dirty: bool) -> None:
+    assert (_clean_utf8(text) is None) is dirty
     clean = not _CONTROL.search(text) and not re.search("[\ud800-\udfff]", text)
     assert clean is not dirty
 
