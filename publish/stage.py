@@ -26,7 +26,7 @@ import os
 import tempfile
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -129,39 +129,45 @@ def stage_pages(
 ) -> list[Staged]:
     """``stage_chunk`` over ``pages`` (all portable) shared with ``workers``; results in page
     order. If anything fails, every file staged so far is removed before the error is raised."""
-    return _Shared(pages, root, known, always, workers, dirs).run()
+
+    def here(chunk: Sequence[Page]) -> list[Staged]:
+        return stage_chunk(chunk, root, known, always, dirs)
+
+    def there(chunk: Sequence[Page]) -> Future[list[Staged]]:
+        mine = {p.path: known[p.path] for p in chunk if p.path in known}
+        return workers.pool.submit(stage_chunk, chunk, root, mine, always)
+
+    chunks = [pages[i : i + CHUNK] for i in range(0, len(pages), CHUNK)]
+    return _Shared(chunks, here, there, ahead=2 * workers.count).run()
 
 
 class _Shared:
-    """One ``stage_pages`` run. The pool is kept two chunks per worker ahead, taking chunks from
-    the front, while this process stages chunks from the back, until the two meet. Chunks are
-    handed out as they are needed rather than all at once, so nothing has to be taken back
-    from the pool (cancelling queued work is what exposes a bug of Python 3.11's pool when a
-    worker then dies)."""
+    """One ``stage_pages`` run. The pool (``there``) is kept ``ahead`` chunks ahead, taking
+    chunks from the front, while this process (``here``) stages chunks from the back, until the
+    two meet. Chunks are handed out as they are needed rather than all at once, so nothing has
+    to be taken back from the pool (cancelling queued work is what exposes a bug of Python
+    3.11's pool when a worker then dies)."""
 
     def __init__(
         self,
-        pages: Sequence[Page],
-        root: Path,
-        known: Mapping[str, str],
-        always: frozenset[str],
-        workers: Workers,
-        dirs: OutputDirs,
+        chunks: list[Sequence[Page]],
+        here: Callable[[Sequence[Page]], list[Staged]],
+        there: Callable[[Sequence[Page]], Future[list[Staged]]],
+        *,
+        ahead: int,
     ) -> None:
-        self.chunks = [pages[i : i + CHUNK] for i in range(0, len(pages), CHUNK)]
-        self.root, self.known, self.always, self.dirs = root, known, always, dirs
-        self.pool: Executor | None = workers.pool
-        self.ahead = 2 * workers.count
-        self.results: list[list[Staged] | None] = [None] * len(self.chunks)
+        self.chunks, self.here, self.ahead = chunks, here, ahead
+        self.there: Callable[[Sequence[Page]], Future[list[Staged]]] | None = there
+        self.results: list[list[Staged] | None] = [None] * len(chunks)
         self.sent: dict[int, Future[list[Staged]]] = {}
-        self.front, self.back = 0, len(self.chunks)
+        self.front, self.back = 0, len(chunks)
 
     def run(self) -> list[Staged]:
         try:
             self._send()
             while self.front < self.back:
                 self.back -= 1
-                self.results[self.back] = self._here(self.back)
+                self.results[self.back] = self.here(self.chunks[self.back])
                 self._collect(wait=False)
                 self._send()
             self._collect(wait=True)
@@ -174,20 +180,14 @@ class _Shared:
             raise
         return [staged for got in self.results for staged in got or []]
 
-    def _here(self, i: int) -> list[Staged]:
-        return stage_chunk(self.chunks[i], self.root, self.known, self.always, self.dirs)
-
     def _send(self) -> None:
-        while self.pool is not None and len(self.sent) < self.ahead and self.front < self.back:
-            chunk = self.chunks[self.front]
-            mine = {p.path: self.known[p.path] for p in chunk if p.path in self.known}
+        while self.there is not None and len(self.sent) < self.ahead and self.front < self.back:
             try:
-                future = self.pool.submit(stage_chunk, chunk, self.root, mine, self.always)
+                self.sent[self.front] = self.there(self.chunks[self.front])
             except (BrokenExecutor, RuntimeError) as exc:  # broken, or shut down
                 log.warning("publish: the worker pool is gone (%r); staging the rest here", exc)
-                self.pool = None
+                self.there = None
                 return
-            self.sent[self.front] = future
             self.front += 1
 
     def _collect(self, *, wait: bool) -> None:
@@ -204,13 +204,13 @@ class _Shared:
             return future.result()
         except Exception as exc:
             if isinstance(exc, BrokenExecutor):
-                self.pool = None
+                self.there = None
             log.warning(
                 "publish: a worker did not stage %d pages (%r); staging them here",
                 len(self.chunks[i]),
                 exc,
             )
-            return self._here(i)
+            return self.here(self.chunks[i])
 
 
 @contextlib.contextmanager

@@ -3,7 +3,7 @@
 Each file goes to a temporary file in its own directory and is then ``os.replace``d over the
 old one, so a reader (or a crash) sees the old file or the new one, never half of one. Pages
 are staged in batches: one file-system sync makes a batch's bytes durable before any of its
-renames (rather than an fsync per file; see ``_Batch``). Pages are written in the order given
+renames (rather than an fsync per file; see ``_put_in_place``). Pages are written in the order given
 (``build_site`` puts story pages before the listings and feeds that link to them). A file whose
 bytes would not change is left alone (same size and the SHA-256 recorded in the manifest, or,
 with no record, the same bytes on disk). Given a worker pool, runs of portable pages are
@@ -41,13 +41,12 @@ from pathlib import Path
 from publish.errors import UnsafePathError, WriteError
 from publish.outdirs import OutputDirs
 from publish.registry import Registry, from_json, to_json
-from publish.stage import CHUNK, TMP_PREFIX, Workers, digest, same_bytes, stage_pages
+from publish.stage import CHUNK, TMP_PREFIX, Workers, stage_chunk, stage_pages
 from publish.types import Page, WriteReport
 
 MANIFEST = ".wirefeed-manifest.json"
 LOCK = ".wirefeed-lock"
 BATCH = 512
-_TMP_PREFIX = TMP_PREFIX
 
 
 def check_path(root: Path, rel: str) -> Path:
@@ -57,7 +56,7 @@ def check_path(root: Path, rel: str) -> Path:
 
 def atomic_write(target: Path, content: bytes) -> None:
     """Replace ``target`` with ``content``: temp file in the same directory, fsync, rename."""
-    fd, tmp = tempfile.mkstemp(prefix=_TMP_PREFIX, dir=target.parent)
+    fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(content)
@@ -93,45 +92,23 @@ def _sync_fs(root: Path) -> None:
         os.close(fd)
 
 
-class _Batch:
-    """Pages staged in temp files, made durable with one file-system sync, then renamed in
-    order. One sync per ``BATCH`` pages instead of an fsync per file (which made a 100,000-page
-    build I/O bound); a crash still never leaves a renamed file whose bytes are not on disk."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.pending: list[tuple[str, str, Path]] = []  # (rel path, temp file, target)
-
-    def add(self, rel: str, target: Path, content: bytes) -> None:
-        fd, tmp = tempfile.mkstemp(prefix=_TMP_PREFIX, dir=target.parent)
-        self.pending.append((rel, tmp, target))
-        with os.fdopen(fd, "wb") as fh:
-            os.fchmod(fh.fileno(), 0o644)
-            fh.write(content)
-        if len(self.pending) >= BATCH:
-            self.flush()
-
-    def flush(self) -> None:
-        if not self.pending:
-            return
-        _sync_fs(self.root)
-        done = 0
+def _put_in_place(root: Path, renames: Sequence[tuple[str, str, Path]]) -> None:
+    """Make the staged files' bytes durable with one file-system sync, then rename each over its
+    target in order; on an error the ones not yet renamed are removed. One sync per ``BATCH``
+    pages (or per run shared with a pool) instead of an fsync per file, which made a
+    100,000-page build I/O bound; a crash still never leaves a renamed file whose bytes are not
+    on disk."""
+    if not renames:
+        return
+    _sync_fs(root)
+    for i, (rel, tmp, target) in enumerate(renames):
         try:
-            for rel, tmp, target in self.pending:
-                try:
-                    os.replace(tmp, target)
-                except OSError as exc:
-                    raise WriteError(str(exc), path=rel) from exc
-                done += 1
-        finally:
-            del self.pending[:done]
-
-    def discard(self) -> None:
-        """Remove temp files not renamed (after an error); a killed run's are swept later."""
-        for _, tmp, _ in self.pending:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-        self.pending.clear()
+            os.replace(tmp, target)
+        except OSError as exc:
+            for _, left, _ in renames[i:]:
+                with contextlib.suppress(OSError):
+                    os.unlink(left)
+            raise WriteError(str(exc), path=rel) from exc
 
 
 def _load_manifest(root: Path) -> dict[str, object]:
@@ -157,7 +134,7 @@ def read_registry(output_dir: str | Path) -> Registry:
 def _sweep_temps(directory: Path) -> None:
     """Remove temporary files a killed run left in ``directory`` (we hold the publish lock)."""
     try:
-        names = [e.name for e in os.scandir(directory) if e.name.startswith(_TMP_PREFIX)]
+        names = [e.name for e in os.scandir(directory) if e.name.startswith(TMP_PREFIX)]
     except OSError:
         return
     for name in names:
@@ -214,18 +191,19 @@ def _open_root(output_dir: str | Path) -> Path:
 def _segments(
     targets: list[tuple[Page, Path]], sharing: bool
 ) -> Iterator[tuple[list[tuple[Page, Path]], bool]]:
-    """``targets`` cut into runs to write here and runs (of ``CHUNK`` portable pages or more)
-    to share with a pool, in order."""
-    if not sharing:
-        yield targets, False
-        return
+    """``targets`` cut, in order, into runs (of ``CHUNK`` portable pages or more) to share with
+    a pool, and batches of at most ``BATCH`` pages to stage here."""
     start = 0
     while start < len(targets):
-        portable = targets[start][0].portable
-        end = start + 1
+        portable = sharing and targets[start][0].portable
+        end = start + 1 if sharing else len(targets)
         while end < len(targets) and targets[end][0].portable == portable:
             end += 1
-        yield targets[start:end], portable and end - start >= CHUNK
+        if portable and end - start >= CHUNK:
+            yield targets[start:end], True
+        else:
+            for i in range(start, end, BATCH):
+                yield targets[i : min(i + BATCH, end)], False
         start = end
 
 
@@ -236,51 +214,33 @@ class _Run:
         self.root, self.dirs, self.files, self.force = root, dirs, files, force
         self.written = self.unchanged = 0
         self.swept: set[str] = set()
-        self.batch = _Batch(root)
 
-    def _sweep(self, folder: str, target: Path) -> None:
-        if folder not in self.swept:
-            if folder not in self.dirs.created:  # a directory just made has no temps
-                _sweep_temps(target.parent)
-            self.swept.add(folder)
-
-    def serial(self, segment: list[tuple[Page, Path]]) -> None:
-        for page, target in segment:
-            content = page.content  # rendered now, for a planned page: once
-            hexdigest = digest(content)
-            known = self.files.get(page.path)
-            self.files[page.path] = hexdigest
-            if not self.force and same_bytes(target, content, known, hexdigest):
-                self.unchanged += 1
-                continue
-            try:
-                folder = page.path.rpartition("/")[0]
-                self.dirs.make(folder)  # and re-checked: one made concurrently could be a symlink
-                self._sweep(folder, target)
-                self.batch.add(page.path, target, content)
-            except OSError as exc:
-                raise WriteError(str(exc), path=page.path) from exc
-            self.written += 1
-
-    def staged(self, segment: list[tuple[Page, Path]], pool: Workers) -> None:
-        """Render and stage ``segment`` with ``pool``, then queue the renames in order. A path
-        that comes twice (a provisional page, then its final one) is always written: its first
-        staged file is not on disk yet to compare with."""
-        self.batch.flush()  # what comes before is in place first
-        for page, target in segment:
-            self._sweep(page.path.rpartition("/")[0], target)
+    def stage(self, segment: list[tuple[Page, Path]], pool: Workers | None) -> None:
+        """Render and stage ``segment`` (shared with ``pool`` when given), then put it in place
+        in order. A path that comes twice (a provisional page, then its final one) is always
+        written: its first staged file is not on disk yet to compare with."""
+        for page, target in segment:  # before anything of the segment is staged
+            folder = page.path.rpartition("/")[0]
+            if folder not in self.swept:
+                if folder not in self.dirs.created:  # a directory just made has no temps
+                    _sweep_temps(target.parent)
+                self.swept.add(folder)
         counts = Counter(page.path for page, _ in segment)
         always = frozenset(p for p, n in counts.items() if self.force or n > 1)
         pages = [page for page, _ in segment]
-        staged = stage_pages(pages, self.root, self.files, always, pool, self.dirs)
+        if pool is None:
+            staged = stage_chunk(pages, self.root, self.files, always, self.dirs)
+        else:
+            staged = stage_pages(pages, self.root, self.files, always, pool, self.dirs)
+        renames = []
         for (_, target), (path, hexdigest, tmp) in zip(segment, staged, strict=True):
             self.files[path] = hexdigest
             if tmp is None:
                 self.unchanged += 1
             else:
-                self.batch.pending.append((path, tmp, target))
-                self.written += 1
-        self.batch.flush()
+                renames.append((path, tmp, target))
+        self.written += len(renames)
+        _put_in_place(self.root, renames)
 
 
 def write_site(
@@ -321,15 +281,8 @@ def write_pages(
     with publish_lock(root):
         old = _manifest_files(_load_manifest(root))
         run = _Run(root, dirs, {p: h for p, h in old.items() if p in paths}, force)
-        try:
-            for segment, shared in _segments(targets, pool is not None):
-                if shared and pool is not None:
-                    run.staged(segment, pool)
-                else:
-                    run.serial(segment)
-            run.batch.flush()
-        finally:
-            run.batch.discard()
+        for segment, shared in _segments(targets, pool is not None):
+            run.stage(segment, pool if shared else None)
         files, written = run.files, run.written
         if written:
             _sync_fs(root)  # the renames themselves

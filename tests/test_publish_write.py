@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from publish import write as write_mod
 from publish.errors import PublishError, UnsafePathError, WriteError
 from publish.types import Page
-from publish.write import LOCK, MANIFEST, atomic_write, write_site
+from publish.write import BATCH, LOCK, MANIFEST, atomic_write, write_site
 
 
 def files(root: Path) -> set[str]:
@@ -127,3 +128,21 @@ def test_a_file_where_a_directory_should_be(tmp_path: Path) -> None:
     (tmp_path / "section").write_text("not a dir")
     with pytest.raises(PublishError):
         write_site([Page("section/world/index.html", b"x")], tmp_path)
+
+
+def test_one_sync_per_batch_and_a_failed_page_leaves_no_temp_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    syncs: list[Path] = []
+    real = write_mod._sync_fs
+    monkeypatch.setattr(write_mod, "_sync_fs", lambda root: (syncs.append(root), real(root)))
+    pages = [Page(f"s/{i}/index.html", f"page {i}".encode()) for i in range(2 * BATCH + 10)]
+    write_site(pages, tmp_path)
+    assert len(syncs) == 3 + 1  # three batches, then the renames themselves
+    broken = [Page(f"t/{i}/index.html", b"x") for i in range(BATCH + 10)]
+    broken[BATCH + 5] = Page("t/bad/index.html", make=lambda: b"".fromhex("not hex"))
+    with pytest.raises(ValueError):
+        write_site(broken, tmp_path)
+    assert (tmp_path / "t/0/index.html").exists()  # the first batch was put in place
+    assert not (tmp_path / f"t/{BATCH + 1}/index.html").exists()
+    assert not [p for p in tmp_path.rglob(".wirefeed-tmp-*")]
