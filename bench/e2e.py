@@ -230,8 +230,8 @@ def run_child(kind: str, corpus: Path, base: str, work: Path, args: argparse.Nam
         if samples % 5 == 0:  # listing every process of the machine is the sampler's dearest
             tree = _descendants(proc.pid)  # part: new workers are seen within 0.25 s
         each = {p: _tree_rss({p}) for p in tree}
-        if sum(each.values()) > peak:
-            peak = sum(each.values())
+        if (total := sum(each.values())) > peak:
+            peak = total
             others = sorted((v for p, v in each.items() if p != proc.pid), reverse=True)
             at_peak = [each.get(proc.pid, 0), *others]
             peak_at = time.perf_counter() - started
